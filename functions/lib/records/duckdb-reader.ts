@@ -1,0 +1,141 @@
+/**
+ * Reading a large window of the prediction log with DuckDB: it scans local Parquet files in native
+ * code, and vectors are copied chunk by chunk into typed arrays. Objects of a remote store are first
+ * downloaded to a scratch directory (httpfs is not available in the Lambda runtime).
+ */
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBListVector, type DuckDBVector } from '@duckdb/node-api';
+import { type PredictionColumns, PredictionColumnsBuilder } from './columns.ts';
+import { listPredictionKeys, type PredictionWindow } from './read.ts';
+import type { ObjectStore } from './store.ts';
+
+export interface DuckDbReadOptions {
+  /** Where a remote store's objects are downloaded; a fresh temp dir is made (and removed) if absent. */
+  scratchDir?: string;
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+const SELECT = `SELECT id, epoch_ms("timestamp")::DOUBLE AS timestamp_ms, model_name, model_version, text,
+  text_sha256, text_chars, token_count, truncated, unknown_token_ratio, label, score, probabilities,
+  embedding, latency_ms, request_id`;
+
+// The float child of a LIST<FLOAT> vector keeps a Float32Array; use it when exposed, else copy per item.
+function listRow(v: DuckDBListVector, row: number): ArrayLike<number> {
+  const offset = v.getEntryOffset(row);
+  const length = v.getEntryLength(row);
+  const child = v.childVector as DuckDBVector & { items?: unknown };
+  if (child.items instanceof Float32Array) return child.items.subarray(offset, offset + length);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = child.getItem(offset + i) as number;
+  return out;
+}
+
+/**
+ * Local paths for the keys: the store's own files when it has them, else copies in `scratch`.
+ * Keys that vanished since listing (merged by a concurrent compaction) are skipped.
+ */
+export async function materialise(
+  store: ObjectStore,
+  keys: string[],
+  scratch: string,
+): Promise<{ key: string; path: string }[]> {
+  const out: { key: string; path: string }[] = [];
+  for (const key of keys) {
+    const local = store.localPath?.(key);
+    if (local) {
+      if (
+        await access(local).then(
+          () => true,
+          () => false,
+        )
+      )
+        out.push({ key, path: local });
+      continue;
+    }
+    const bytes = await store.getObject(key);
+    if (!bytes) continue;
+    const path = join(scratch, ...key.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+    out.push({ key, path });
+  }
+  return out;
+}
+
+/** Scans Parquet files with DuckDB into PredictionColumns, one row per id, ordered by time then id. */
+export async function scanPredictionFiles(
+  paths: string[],
+  fromMs: number,
+  toMs: number,
+): Promise<PredictionColumns> {
+  const builder = new PredictionColumnsBuilder();
+  if (paths.length === 0) return builder.build();
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  try {
+    const files = `[${paths.map(sqlString).join(', ')}]`;
+    const result = await con.stream(
+      `${SELECT} FROM read_parquet(${files})
+       WHERE epoch_ms("timestamp") >= ${Math.floor(fromMs)} AND epoch_ms("timestamp") < ${Math.ceil(toMs)}
+       QUALIFY row_number() OVER (PARTITION BY id) = 1
+       ORDER BY "timestamp", id`,
+    );
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const col = (i: number) => chunk.getColumnVector(i);
+      const [id, ts, mn, mv, text, sha, chars, tokens, trunc, unk, label, score, probs, emb, lat, req] =
+        Array.from({ length: 16 }, (_, i) => col(i));
+      for (let r = 0; r < chunk.rowCount; r++) {
+        builder.add({
+          id: id.getItem(r) as string,
+          timestamp: new Date(ts.getItem(r) as number),
+          model_name: mn.getItem(r) as string,
+          model_version: mv.getItem(r) as string,
+          text: text.getItem(r) as string | null,
+          text_sha256: sha.getItem(r) as string,
+          text_chars: chars.getItem(r) as number,
+          token_count: tokens.getItem(r) as number,
+          truncated: trunc.getItem(r) as boolean,
+          unknown_token_ratio: unk.getItem(r) as number,
+          label: label.getItem(r) as string,
+          score: score.getItem(r) as number,
+          probabilities: listRow(probs as DuckDBListVector, r),
+          embedding: listRow(emb as DuckDBListVector, r),
+          latency_ms: lat.getItem(r) as number,
+          request_id: req.getItem(r) as string,
+        });
+      }
+    }
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+  return builder.build();
+}
+
+/** The window's predictions read with DuckDB; for big windows (100k x 768) where hyparquet is slow. */
+export async function readPredictionColumnsDuckDb(
+  store: ObjectStore,
+  w: PredictionWindow,
+  opts: DuckDbReadOptions = {},
+): Promise<PredictionColumns> {
+  const keys = await listPredictionKeys(store, w);
+  const ownScratch = !opts.scratchDir && keys.some((k) => !store.localPath?.(k));
+  const scratch = opts.scratchDir ?? (ownScratch ? await mkdtemp(join(tmpdir(), 'vigil-scan-')) : '');
+  try {
+    const files = await materialise(store, keys, scratch);
+    return await scanPredictionFiles(
+      files.map((f) => f.path),
+      w.from.getTime(),
+      w.to.getTime(),
+    );
+  } finally {
+    if (ownScratch) await rm(scratch, { recursive: true, force: true });
+  }
+}

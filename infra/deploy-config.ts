@@ -1,0 +1,146 @@
+/**
+ * The deployment's settings, read from CDK context (`cdk.json` or `-c key=value`). Every value has a
+ * default so `npx cdk deploy` works as is; docs/deploy.md lists them all.
+ */
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import type { Node } from 'constructs';
+
+export type ApiAuthorization = 'iam' | 'jwt';
+
+export interface DeployConfig {
+  /** Prefix of the stack names: `<prefix>Data` and `<prefix>Service`. */
+  readonly stackPrefix: string;
+  /** Folder with model.onnx, tokenizer.json and config.json, shipped as a layer at /opt/model. */
+  readonly modelDir: string;
+  /** Model name/version the monitor checks; unset: it checks every model=/version= prefix it finds. */
+  readonly modelName?: string;
+  readonly modelVersion?: string;
+  /** Whether the raw request text is kept in the log (text_sha256 is always kept). */
+  readonly storeText: boolean;
+  /** One architecture for every function and native layer. */
+  readonly architecture: Architecture;
+  /** EventBridge schedule expression of the monitoring run. */
+  readonly monitorSchedule: string;
+  readonly alertEmail?: string;
+  /** Existing Secrets Manager secret (name) holding the Slack webhook URL; unset: the stack creates one. */
+  readonly slackWebhookSecretName?: string;
+  /** False leaves Slack out entirely (no secret, no notifier). */
+  readonly slack: boolean;
+  readonly apiAuthorization: ApiAuthorization;
+  readonly jwtIssuer?: string;
+  readonly jwtAudience: readonly string[];
+  /** Steady-state requests per second and burst for the whole HTTP API stage. */
+  readonly apiRateLimit: number;
+  readonly apiBurstLimit: number;
+  /** Days before reports/ objects expire. */
+  readonly reportRetentionDays: number;
+  /** Days a replaced or deleted object version (e.g. a part file merged by compaction) is kept. */
+  readonly noncurrentVersionDays: number;
+  /** Lifetime of the pre-signed report links sent in alerts. */
+  readonly reportUrlTtlSeconds: number;
+  /** Length of the window each monitoring run checks. */
+  readonly monitorWindowHours: number;
+}
+
+/** Thrown at synth when a context value cannot be used; the message names the key. */
+export class DeployConfigError extends Error {
+  readonly code = 'INVALID_DEPLOY_CONFIG';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`context value "${key}": ${message}`);
+    this.name = 'DeployConfigError';
+  }
+}
+
+type Context = Pick<Node, 'tryGetContext'>;
+
+function str(ctx: Context, key: string): string | undefined {
+  const v = ctx.tryGetContext(key);
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new DeployConfigError(key, 'expected a string');
+  }
+  return String(v);
+}
+
+function bool(ctx: Context, key: string, fallback: boolean): boolean {
+  const v = str(ctx, key);
+  if (v === undefined) return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new DeployConfigError(key, `expected true or false, got ${JSON.stringify(v)}`);
+}
+
+function int(ctx: Context, key: string, fallback: number, min: number, max: number): number {
+  const v = str(ctx, key);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new DeployConfigError(key, `expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+const SCHEDULE_RE = /^(rate|cron)\(.+\)$/;
+const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Reads and validates every context value; throws DeployConfigError on the first bad one. */
+export function readDeployConfig(ctx: Context): DeployConfig {
+  const monitorSchedule = str(ctx, 'monitorSchedule') ?? 'rate(1 hour)';
+  if (!SCHEDULE_RE.test(monitorSchedule)) {
+    throw new DeployConfigError(
+      'monitorSchedule',
+      'expected an EventBridge expression like rate(1 hour) or cron(0 * * * ? *)',
+    );
+  }
+  const alertEmail = str(ctx, 'alertEmail');
+  if (alertEmail !== undefined && !EMAIL_RE.test(alertEmail)) {
+    throw new DeployConfigError('alertEmail', `${JSON.stringify(alertEmail)} is not an email address`);
+  }
+  const arch = str(ctx, 'architecture') ?? 'x86_64';
+  if (arch !== 'x86_64' && arch !== 'arm64') {
+    throw new DeployConfigError('architecture', 'expected x86_64 or arm64');
+  }
+  const apiAuthorization = str(ctx, 'apiAuthorization') ?? 'iam';
+  if (apiAuthorization !== 'iam' && apiAuthorization !== 'jwt') {
+    throw new DeployConfigError('apiAuthorization', 'expected iam or jwt');
+  }
+  const jwtIssuer = str(ctx, 'jwtIssuer');
+  const jwtAudience = (str(ctx, 'jwtAudience') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (apiAuthorization === 'jwt' && (!jwtIssuer?.startsWith('https://') || jwtAudience.length === 0)) {
+    throw new DeployConfigError('apiAuthorization', 'jwt needs jwtIssuer (an https:// URL) and jwtAudience');
+  }
+  const modelName = str(ctx, 'modelName');
+  const modelVersion = str(ctx, 'modelVersion');
+  if (modelVersion !== undefined && modelName === undefined) {
+    throw new DeployConfigError('modelVersion', 'is only meaningful together with modelName');
+  }
+  const apiRateLimit = int(ctx, 'apiRateLimit', 50, 1, 10_000);
+  return {
+    stackPrefix: str(ctx, 'stackPrefix') ?? 'Vigil',
+    modelDir: str(ctx, 'modelDir') ?? 'layers/model',
+    modelName,
+    modelVersion,
+    storeText: bool(ctx, 'storeText', true),
+    architecture: arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+    monitorSchedule,
+    alertEmail,
+    slackWebhookSecretName: str(ctx, 'slackWebhookSecretName'),
+    slack: bool(ctx, 'slack', true),
+    apiAuthorization,
+    jwtIssuer,
+    jwtAudience,
+    apiRateLimit,
+    apiBurstLimit: int(ctx, 'apiBurstLimit', Math.min(2 * apiRateLimit, 5_000), 1, 5_000),
+    reportRetentionDays: int(ctx, 'reportRetentionDays', 90, 1, 3650),
+    noncurrentVersionDays: int(ctx, 'noncurrentVersionDays', 7, 1, 365),
+    // A link signed with the function's temporary credentials dies with them (hours), whatever the TTL.
+    reportUrlTtlSeconds: int(ctx, 'reportUrlTtlSeconds', 43_200, 60, 604_800),
+    monitorWindowHours: int(ctx, 'monitorWindowHours', 24, 1, 24 * 90),
+  };
+}
