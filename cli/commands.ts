@@ -1,0 +1,71 @@
+/**
+ * The `vigil` command table and dispatcher. A command is one entry here plus its own module, loaded
+ * only when it runs so `vigil --help` stays fast (no ONNX Runtime, no AWS SDK).
+ */
+
+export interface CliCommand {
+  /** Runs with the arguments after the command name; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CliCommand>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'serve',
+    summary: 'serve POST /predict, POST /feedback and GET /health on localhost, logging every prediction',
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
+  {
+    name: 'monitor',
+    summary: 'run the drift, integrity and performance checks once over the logged window and write a report',
+    load: async () => (await import('./monitor.ts')).monitorCommand,
+  },
+  {
+    name: 'baseline',
+    summary: 'run the model over a .tsv or .jsonl dataset and store it as the reference of monitoring runs',
+    load: async () => (await import('./baseline.ts')).baselineCommand,
+  },
+];
+
+export function usage(commands: readonly CommandEntry[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: vigil <command> [options]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `vigil <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+export async function runCli(
+  argv: string[],
+  commands: readonly CommandEntry[] = COMMANDS,
+  io: CliIo = consoleIo,
+) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(usage(commands));
+    return name === undefined ? 2 : 0;
+  }
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    io.err(`vigil: unknown command ${JSON.stringify(name)}\n\n${usage(commands)}`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command.run(rest);
+}

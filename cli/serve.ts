@@ -1,0 +1,183 @@
+/**
+ * `vigil serve`: the predict and feedback handlers on localhost through the same HTTP API event
+ * mapping as on AWS, logging predictions to a local directory (or S3 with --bucket).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { readServingConfig } from '../functions/config.ts';
+import { makeHandler as makeFeedbackHandler } from '../functions/feedback/make-handler.ts';
+import type { ActualsLog, PredictionLog } from '../functions/lib/http/ports.ts';
+import type { HttpApiHandler } from '../functions/lib/http/response.ts';
+import { type LoadedTextClassifier, loadTextClassifier } from '../functions/lib/inference/index.ts';
+import { makeHandler as makePredictHandler } from '../functions/predict/make-handler.ts';
+import type { CliCommand } from './commands.ts';
+import { createHttpApiServer } from './http-server.ts';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  modelDir: string;
+  storeText: boolean;
+  s3Endpoint?: string;
+  bucket?: string;
+  region?: string;
+  /** Per-request log lines. @default console.log */
+  log?: (line: string) => void;
+}
+
+const USAGE = `usage: vigil serve [options]
+
+  --port N            port to listen on; 0 picks a free one (default 3000)
+  --host ADDR         address to bind (default 127.0.0.1)
+  --data-dir DIR      where the prediction log is written (default .vigil)
+  --model DIR         model bundle folder (default $VIGIL_MODEL_DIR or layers/model)
+  --no-store-text     log text_sha256 and statistics but not the text (or VIGIL_STORE_TEXT=false)
+  --bucket NAME       write the log to this S3 bucket instead of --data-dir
+  --s3-endpoint URL   S3-compatible endpoint (path-style), e.g. a local S3 server
+  --region REGION     S3 region (default us-east-1)
+  -h, --help          show this help`;
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.vigil' },
+      model: { type: 'string' },
+      'no-store-text': { type: 'boolean', default: false },
+      bucket: { type: 'string' },
+      's3-endpoint': { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  if (values['s3-endpoint'] && !values.bucket) throw new UsageError('--s3-endpoint needs --bucket');
+  const config = readServingConfig(undefined, 'layers/model');
+  return {
+    port,
+    host: values.host,
+    dataDir: values['data-dir'],
+    modelDir: values.model ?? config.modelDir,
+    storeText: values['no-store-text'] ? false : config.storeText,
+    s3Endpoint: values['s3-endpoint'],
+    bucket: values.bucket,
+    region: values.region,
+  };
+}
+
+type Log = PredictionLog & ActualsLog;
+
+async function openLog(options: ServeOptions): Promise<{ log: Log; where: string }> {
+  if (options.bucket) {
+    const [{ S3Client }, { createS3Store }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../functions/adapters/s3-store.ts'),
+    ]);
+    const client = new S3Client({
+      region: options.region ?? 'us-east-1',
+      ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
+      // Local S3 servers reject the newer default checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    return { log: createS3Store({ client, bucket: options.bucket }), where: `s3://${options.bucket}` };
+  }
+  const { createLocalStore } = await import('../functions/adapters/local-store.ts');
+  return { log: createLocalStore(options.dataDir), where: options.dataDir };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  classifier: LoadedTextClassifier;
+  /** Where the prediction log goes: a directory or s3://bucket. */
+  logLocation: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const classifier = await loadTextClassifier(options.modelDir);
+  const { log, where } = await openLog(options);
+  const randomSource = (n: number) => randomBytes(n);
+  const predict = makePredictHandler({
+    classifier,
+    log,
+    storeText: options.storeText,
+    now: Date.now,
+    elapsedMs: () => performance.now(),
+    randomBytes: randomSource,
+  });
+  const feedback = makeFeedbackHandler({ model: classifier.info, log, now: Date.now });
+  // Unknown paths go to the predict handler, which answers 404 in the API's error shape.
+  const dispatch: HttpApiHandler = (event) =>
+    (event.rawPath === '/feedback' || event.rawPath === '/feedback/' ? feedback : predict)(event);
+  const server = createHttpApiServer({ dispatch, log: options.log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    classifier,
+    logLocation: where,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await classifier.close();
+    },
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let options: ServeOptions | 'help';
+  try {
+    options = parseServeArgs(argv);
+  } catch (err) {
+    console.error(`vigil serve: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  let running: RunningServer;
+  try {
+    running = await startServer(options);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    console.error(`vigil serve: ${code ? `${code}: ` : ''}${(err as Error).message}`);
+    return 1;
+  }
+  const { info } = running.classifier;
+  console.log(
+    `vigil serve: ${info.name}@${info.version} listening on ${running.url} (log: ${running.logLocation})`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  console.log(`vigil serve: ${signal}, shutting down`);
+  await running.close();
+  return 0;
+}
+
+export const serveCommand: CliCommand = { run };

@@ -1,0 +1,93 @@
+/**
+ * The one place that reads environment variables.
+ * Minimal version written with the alerts work (notify-slack); the lead merges the other handlers' settings here.
+ */
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_MISSING';
+
+  constructor(message: string) {
+    super(`CONFIG_MISSING: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface SlackConfig {
+  /** ARN of the Secrets Manager secret that holds the Slack incoming-webhook URL. */
+  webhookSecretArn: string;
+}
+
+export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
+  const webhookSecretArn = env.SLACK_WEBHOOK_SECRET_ARN?.trim();
+  if (!webhookSecretArn) throw new ConfigError('SLACK_WEBHOOK_SECRET_ARN is not set');
+  return { webhookSecretArn };
+}
+
+/** Settings of the predict and feedback functions and of `vigil serve`. */
+export interface ServingConfig {
+  /** Model bundle folder (VIGIL_MODEL_DIR). @default '/opt/model' (the Lambda layer) */
+  modelDir: string;
+  /** Prediction-log bucket (VIGIL_BUCKET); required on Lambda, unset means local files for `vigil serve`. */
+  bucket: string | undefined;
+  /** Keep raw texts in the log (VIGIL_STORE_TEXT). @default true */
+  storeText: boolean;
+}
+
+export function parseBooleanSetting(name: string, value: string | undefined, fallback: boolean): boolean {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === '') return fallback;
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** `defaultModelDir` differs by host: the Lambda layer's mount, or layers/model for `vigil serve`. */
+export function readServingConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultModelDir = '/opt/model',
+): ServingConfig {
+  return {
+    modelDir: env.VIGIL_MODEL_DIR?.trim() || defaultModelDir,
+    bucket: env.VIGIL_BUCKET?.trim() || undefined,
+    storeText: parseBooleanSetting('VIGIL_STORE_TEXT', env.VIGIL_STORE_TEXT, true),
+  };
+}
+
+/** Settings of the scheduled monitor function (the environment infra/stacks/service-stack.ts sets). */
+export interface MonitorFunctionConfig {
+  /** Prediction-log bucket (VIGIL_BUCKET). Required. */
+  bucket: string;
+  /** SNS topic alerts are published to (VIGIL_TOPIC_ARN); unset means no alerts are sent. */
+  topicArn: string | undefined;
+  /** Lifetime of the presigned report link in alerts (VIGIL_REPORT_URL_TTL_SECONDS). @default 604800 (7 days) */
+  reportUrlTtlSeconds: number;
+  /** CloudWatch namespace of the drift metrics (VIGIL_METRICS_NAMESPACE); unset means none are logged. */
+  metricsNamespace: string | undefined;
+  /** Only this model version (VIGIL_MODEL_NAME + VIGIL_MODEL_VERSION); unset means every one in the log. */
+  model: { name: string; version: string } | undefined;
+  /** Window length in hours (VIGIL_MONITOR_WINDOW_HOURS). @default 24 */
+  windowHours: number;
+}
+
+export function readMonitorFunctionConfig(env: NodeJS.ProcessEnv = process.env): MonitorFunctionConfig {
+  const bucket = env.VIGIL_BUCKET?.trim();
+  if (!bucket) throw new ConfigError('VIGIL_BUCKET is not set');
+  const positive = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!(n > 0) || !Number.isFinite(n))
+      throw new ConfigError(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const name = env.VIGIL_MODEL_NAME?.trim();
+  const version = env.VIGIL_MODEL_VERSION?.trim();
+  return {
+    bucket,
+    topicArn: env.VIGIL_TOPIC_ARN?.trim() || undefined,
+    reportUrlTtlSeconds: positive('VIGIL_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600),
+    metricsNamespace: env.VIGIL_METRICS_NAMESPACE?.trim() || undefined,
+    model: name && version ? { name, version } : undefined,
+    windowHours: positive('VIGIL_MONITOR_WINDOW_HOURS', 24),
+  };
+}

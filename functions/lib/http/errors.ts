@@ -1,0 +1,28 @@
+/** HTTP errors a caller can cause or must retry, each with a stable code and the status it answers. */
+
+export type HttpErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_REQUEST'
+  | 'BATCH_TOO_LARGE'
+  | 'TEXT_TOO_LONG'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNKNOWN_LABEL'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'LOG_WRITE_FAILED'
+  | 'INTERNAL_ERROR';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: HttpErrorCode,
+    message: string,
+    /** Extra response headers, e.g. Allow on a 405. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const invalidRequest = (message: string) => new HttpError(400, 'INVALID_REQUEST', message);
