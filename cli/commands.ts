@@ -30,6 +30,11 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'run the model over a .tsv or .jsonl dataset and store it as the reference of monitoring runs',
     load: async () => (await import('./baseline.ts')).baselineCommand,
   },
+  {
+    name: 'compact',
+    summary: 'merge the per-request part files of closed hours into one Parquet file per hour',
+    load: async () => (await import('./compact.ts')).compactCommand,
+  },
 ];
 
 export function usage(commands: readonly CommandEntry[] = COMMANDS): string {

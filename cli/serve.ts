@@ -8,9 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { readServingConfig } from '../functions/config.ts';
 import { makeHandler as makeFeedbackHandler } from '../functions/feedback/make-handler.ts';
+import { HttpError } from '../functions/lib/http/errors.ts';
 import type { ActualsLog, PredictionLog } from '../functions/lib/http/ports.ts';
-import type { HttpApiHandler } from '../functions/lib/http/response.ts';
+import { errorResponse, type HttpApiHandler } from '../functions/lib/http/response.ts';
 import { type LoadedTextClassifier, loadTextClassifier } from '../functions/lib/inference/index.ts';
+import { reportsPrefix } from '../functions/lib/records/layout.ts';
+import type { ObjectStore } from '../functions/lib/records/store.ts';
 import { makeHandler as makePredictHandler } from '../functions/predict/make-handler.ts';
 import type { CliCommand } from './commands.ts';
 import { createHttpApiServer } from './http-server.ts';
@@ -79,7 +82,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
   };
 }
 
-type Log = PredictionLog & ActualsLog;
+type Log = PredictionLog & ActualsLog & Pick<ObjectStore, 'getObject'>;
 
 async function openLog(options: ServeOptions): Promise<{ log: Log; where: string }> {
   if (options.bucket) {
@@ -98,6 +101,36 @@ async function openLog(options: ServeOptions): Promise<{ log: Log; where: string
   }
   const { createLocalStore } = await import('../functions/adapters/local-store.ts');
   return { log: createLocalStore(options.dataDir), where: options.dataDir };
+}
+
+/** GET /dashboard: the latest monitoring report of the served model, as `vigil monitor` wrote it. */
+export function makeDashboardHandler(
+  store: Pick<ObjectStore, 'getObject'>,
+  model: { name: string; version: string },
+): HttpApiHandler {
+  return async (event) => {
+    try {
+      const method = event.requestContext.http.method.toUpperCase();
+      if (method !== 'GET' && method !== 'HEAD')
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on /dashboard; use GET`, {
+          allow: 'GET',
+        });
+      const html = await store.getObject(`${reportsPrefix(model.name, model.version)}latest.html`);
+      if (!html)
+        throw new HttpError(
+          404,
+          'REPORT_NOT_FOUND',
+          `no report yet for ${model.name}@${model.version}; run \`vigil monitor\` on this data dir first`,
+        );
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+        body: method === 'HEAD' ? '' : new TextDecoder().decode(html),
+      };
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
 }
 
 export interface RunningServer {
@@ -122,9 +155,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     randomBytes: randomSource,
   });
   const feedback = makeFeedbackHandler({ model: classifier.info, log, now: Date.now });
+  const dashboard = makeDashboardHandler(log, classifier.info);
   // Unknown paths go to the predict handler, which answers 404 in the API's error shape.
-  const dispatch: HttpApiHandler = (event) =>
-    (event.rawPath === '/feedback' || event.rawPath === '/feedback/' ? feedback : predict)(event);
+  const dispatch: HttpApiHandler = (event) => {
+    const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/$/, '') : event.rawPath;
+    if (path === '/feedback') return feedback(event);
+    if (path === '/dashboard') return dashboard(event);
+    return predict(event);
+  };
   const server = createHttpApiServer({ dispatch, log: options.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,21 @@ describe('vigil serve', () => {
     const tooLong = await post('/predict', { text: 'y'.repeat(100_001) });
     expect(tooLong.status).toBe(413);
     expect((await tooLong.json()).error.code).toBe('TEXT_TOO_LONG');
+  });
+
+  it('serves the latest report at /dashboard once a monitoring run has written one', async () => {
+    const before = await fetch(`${served.url}/dashboard`);
+    expect(before.status).toBe(404);
+    expect((await before.json()).error.code).toBe('REPORT_NOT_FOUND');
+
+    const reports = join(root, 'data', 'reports', 'model=fixture-sentiment', 'version=1.0.0');
+    await mkdir(reports, { recursive: true });
+    await writeFile(join(reports, 'latest.html'), '<!doctype html><title>Vigil report</title><h1>ok</h1>');
+    const after = await fetch(`${served.url}/dashboard`);
+    expect(after.status).toBe(200);
+    expect(after.headers.get('content-type')).toContain('text/html');
+    expect(await after.text()).toContain('<title>Vigil report</title>');
+    expect((await fetch(`${served.url}/dashboard`, { method: 'DELETE' })).status).toBe(405);
   });
 
   it('logs one line per request', () => {

@@ -8,6 +8,7 @@ export type HttpErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNKNOWN_LABEL'
   | 'NOT_FOUND'
+  | 'REPORT_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'LOG_WRITE_FAILED'
   | 'INTERNAL_ERROR';
