@@ -1,6 +1,6 @@
 /**
  * The one place that reads environment variables.
- * Minimal version written with the alerts work (notify-slack); the lead merges the other handlers' settings here.
+ * Handlers call these at cold start; functions/lib never reads the environment.
  */
 
 export class ConfigError extends Error {
@@ -18,8 +18,8 @@ export interface SlackConfig {
 }
 
 export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
-  const webhookSecretArn = env.SLACK_WEBHOOK_SECRET_ARN?.trim();
-  if (!webhookSecretArn) throw new ConfigError('SLACK_WEBHOOK_SECRET_ARN is not set');
+  const webhookSecretArn = env.VIGIL_SLACK_SECRET_ARN?.trim();
+  if (!webhookSecretArn) throw new ConfigError('VIGIL_SLACK_SECRET_ARN is not set');
   return { webhookSecretArn };
 }
 

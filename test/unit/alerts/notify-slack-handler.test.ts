@@ -120,7 +120,7 @@ describe('notify-slack handler', () => {
 
 describe('readSlackConfig', () => {
   it('reads the secret ARN and names a missing variable with a stable code', () => {
-    expect(readSlackConfig({ SLACK_WEBHOOK_SECRET_ARN: SECRET })).toEqual({ webhookSecretArn: SECRET });
-    expect(() => readSlackConfig({})).toThrow(/CONFIG_MISSING: SLACK_WEBHOOK_SECRET_ARN/);
+    expect(readSlackConfig({ VIGIL_SLACK_SECRET_ARN: SECRET })).toEqual({ webhookSecretArn: SECRET });
+    expect(() => readSlackConfig({})).toThrow(/CONFIG_MISSING: VIGIL_SLACK_SECRET_ARN/);
   });
 });

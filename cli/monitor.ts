@@ -1,0 +1,223 @@
+/**
+ * `vigil monitor`: one monitoring run over the local prediction log. Prints the findings (or the report
+ * JSON with --json), writes reports/model=<m>/version=<v>/<window-end>.json|.html and latest.html,
+ * and exits 0 whether or not drift was found; non-zero only when the run itself failed.
+ */
+import { parseArgs } from 'node:util';
+import { readServingConfig } from '../functions/config.ts';
+import { readModelBundle } from '../functions/lib/inference/bundle.ts';
+import { formatFindingsTable } from '../functions/lib/monitor/format-table.ts';
+import { DEFAULT_WINDOW_MS, type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
+import { modelsInStore } from '../functions/lib/monitor/models.ts';
+import type { ObjectStore } from '../functions/lib/records/store.ts';
+import type { CliCommand } from './commands.ts';
+
+const USAGE = `usage: vigil monitor [options]
+
+  --data-dir DIR          the prediction log (default .vigil)
+  --window DURATION       length of the window checked, ending at --now: 30m, 24h, 7d (default 24h)
+  --now ISO-8601          end of the window (default: the current time)
+  --json                  print the report JSON instead of the findings table
+  --model DIR             model bundle that names the model, version and labels
+                          (default $VIGIL_MODEL_DIR or layers/model; else the one model found in the log)
+  --model-name NAME       monitor this model (with --model-version) without a bundle
+  --model-version V
+  --reference-start ISO   use the past window [start, end) as reference instead of the baseline
+  --reference-end ISO
+  --seed N                seed of every sampled test (default 0)
+  --alert                 send alerts for findings that turned bad (console), with cooldown state
+  --alert-dry-run         show which alerts would be sent, without sending or saving state
+  -h, --help              show this help`;
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** "error CODE: message" for errors that carry a stable code. */
+export function errorLine(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === 'string' && !message.startsWith(code)
+    ? `error ${code}: ${message}`
+    : `error: ${message}`;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * UNITS[m[2]] : Number.NaN;
+  if (!(ms > 0))
+    throw new UsageError(
+      `--window must be a positive duration like 30m, 24h or 7d, got ${JSON.stringify(text)}`,
+    );
+  return ms;
+}
+
+function parseTime(flag: string, text: string): Date {
+  const d = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) {
+    throw new UsageError(
+      `${flag} must be an ISO-8601 time like 2026-03-01T12:00:00Z, got ${JSON.stringify(text)}`,
+    );
+  }
+  return d;
+}
+
+export interface MonitorOptions {
+  dataDir: string;
+  windowMs: number;
+  now: Date;
+  json: boolean;
+  modelDir: string;
+  modelName?: string;
+  modelVersion?: string;
+  reference: ReferenceSpec;
+  seed: number;
+  alert: 'off' | 'send' | 'dry_run';
+}
+
+export function parseMonitorArgs(
+  argv: string[],
+  now: () => Date = () => new Date(),
+): MonitorOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'data-dir': { type: 'string', default: '.vigil' },
+      window: { type: 'string', default: '24h' },
+      now: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      'model-name': { type: 'string' },
+      'model-version': { type: 'string' },
+      'reference-start': { type: 'string' },
+      'reference-end': { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      alert: { type: 'boolean', default: false },
+      'alert-dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (Boolean(values['model-name']) !== Boolean(values['model-version'])) {
+    throw new UsageError('--model-name and --model-version go together');
+  }
+  if (Boolean(values['reference-start']) !== Boolean(values['reference-end'])) {
+    throw new UsageError('--reference-start and --reference-end go together');
+  }
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+  const reference: ReferenceSpec = values['reference-start']
+    ? {
+        kind: 'window',
+        start: parseTime('--reference-start', values['reference-start']),
+        end: parseTime('--reference-end', values['reference-end'] as string),
+      }
+    : { kind: 'baseline' };
+  return {
+    dataDir: values['data-dir'],
+    windowMs: values.window ? parseDuration(values.window) : DEFAULT_WINDOW_MS,
+    now: values.now ? parseTime('--now', values.now) : now(),
+    json: values.json,
+    modelDir: values.model ?? readServingConfig(undefined, 'layers/model').modelDir,
+    modelName: values['model-name'],
+    modelVersion: values['model-version'],
+    reference,
+    seed,
+    alert: values['alert-dry-run'] ? 'dry_run' : values.alert ? 'send' : 'off',
+  };
+}
+
+export class ModelResolutionError extends Error {
+  constructor(
+    readonly code: 'NO_MODEL_FOUND' | 'MODEL_AMBIGUOUS',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelResolutionError';
+  }
+}
+
+async function resolveModel(
+  options: MonitorOptions,
+  store: ObjectStore,
+): Promise<{ name: string; version: string; labels: string[] }> {
+  const bundle = await readModelBundle(options.modelDir).then(
+    (b) => b.info,
+    (e: { code?: string }) => {
+      // Only a missing bundle falls back to the log; a broken one is an error worth seeing.
+      if (e?.code === 'MODEL_BUNDLE_NOT_FOUND') return null;
+      throw e;
+    },
+  );
+  if (options.modelName && options.modelVersion) {
+    const same = bundle && bundle.name === options.modelName && bundle.version === options.modelVersion;
+    return { name: options.modelName, version: options.modelVersion, labels: same ? bundle.labels : [] };
+  }
+  if (bundle) return { name: bundle.name, version: bundle.version, labels: bundle.labels };
+  const models = await modelsInStore(store);
+  if (models.length === 1) return { ...models[0], labels: [] };
+  if (models.length === 0) {
+    throw new ModelResolutionError(
+      'NO_MODEL_FOUND',
+      `no model bundle at ${options.modelDir} and no predictions in ${options.dataDir}`,
+    );
+  }
+  throw new ModelResolutionError(
+    'MODEL_AMBIGUOUS',
+    `the log holds several models (${models.map((m) => `${m.name} ${m.version}`).join(', ')}): pass --model-name and --model-version`,
+  );
+}
+
+export const monitorCommand: CliCommand = {
+  async run(argv) {
+    let options: MonitorOptions | 'help';
+    try {
+      options = parseMonitorArgs(argv);
+    } catch (e) {
+      console.error(`${errorLine(e)}\n\n${USAGE}`);
+      return 2;
+    }
+    if (options === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    try {
+      const { createLocalStore } = await import('../functions/adapters/local-store.ts');
+      const { loadReportAssets } = await import('../functions/adapters/report-assets.ts');
+      const store = createLocalStore(options.dataDir);
+      const model = await resolveModel(options, store);
+      let alerting: Parameters<typeof runMonitorJob>[0]['alerting'];
+      if (options.alert !== 'off') {
+        const { ConsoleNotifier } = await import('../functions/adapters/console-notifier.ts');
+        // Alerts go to stderr so --json output stays parseable.
+        const write = (text: string) => console.error(text);
+        alerting = { notifiers: [new ConsoleNotifier({ write })], dryRun: options.alert === 'dry_run' };
+      }
+      const result = await runMonitorJob({
+        store,
+        model,
+        now: options.now,
+        windowMs: options.windowMs,
+        reference: options.reference,
+        seed: options.seed,
+        reportAssets: await loadReportAssets(),
+        alerting,
+      });
+      if (options.json) console.log(JSON.stringify(result.report, null, 2));
+      else {
+        console.log(formatFindingsTable(result.report));
+        console.log(`\nreport: ${options.dataDir}/${result.keys.json}`);
+        if (result.keys.latestHtml) console.log(`dashboard: ${options.dataDir}/${result.keys.latestHtml}`);
+      }
+      if (result.alerting && !options.json) console.log(`alerting: ${result.alerting.status}`);
+      return 0;
+    } catch (e) {
+      console.error(errorLine(e));
+      return 1;
+    }
+  },
+};

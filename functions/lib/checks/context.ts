@@ -1,0 +1,44 @@
+/** What every check reads: both windows, the model's labels, the run's config and seed. */
+import type { MonitorConfig } from '../monitor/config.ts';
+import type { MonitorWindow } from '../monitor/window.ts';
+
+export interface CheckContext {
+  reference: MonitorWindow;
+  current: MonitorWindow;
+  /** The model's labels in logit order (id2label); labels seen in the data but not here are appended. */
+  labels: string[];
+  /** True labels by prediction id for the current window (from /feedback), when any arrived. */
+  actuals?: ReadonlyMap<string, string>;
+  /** True labels by id for the reference (a labelled baseline), when known. */
+  referenceActuals?: ReadonlyMap<string, string>;
+  /** Records usually seen in a window this long, when known (history or a past-window reference). */
+  expectedVolume?: number | null;
+  config: MonitorConfig;
+  seed: number;
+}
+
+/** Counts of each of `labels` in `values`, in that order. */
+export function labelCounts(values: readonly string[], labels: readonly string[]): number[] {
+  const at = new Map(labels.map((l, i) => [l, i]));
+  const counts = new Array<number>(labels.length).fill(0);
+  for (const v of values) {
+    const i = at.get(v);
+    if (i !== undefined) counts[i]++;
+  }
+  return counts;
+}
+
+/** The model's labels followed by any other label seen in either window, so no record is dropped. */
+export function labelUniverse(modelLabels: readonly string[], ...windows: MonitorWindow[]): string[] {
+  const out = [...modelLabels];
+  const seen = new Set(out);
+  for (const w of windows) {
+    for (const l of w.label) {
+      if (!seen.has(l)) {
+        seen.add(l);
+        out.push(l);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/** Embedding drift, the primary test: MMD with a permutation p-value on a seeded subsample per side. */
+
+import { subsampleRows } from '../monitor/window.ts';
+import { mmdPermutationTest } from '../stats/mmd.ts';
+import { createRng, randomInt } from '../stats/rng.ts';
+import type { CheckContext } from './context.ts';
+import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
+
+/** Row views of a row-major matrix, as the stats methods take them. */
+export function rowsOf(matrix: Float32Array, dim: number): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i + dim <= matrix.length && dim > 0; i += dim) rows.push(matrix.subarray(i, i + dim));
+  return rows;
+}
+
+/**
+ * Z-scores every dimension with the mean and spread of both windows pooled. Pooled statistics do not
+ * change under relabelling, so the permutation test stays exact, and the RBF kernel no longer lets a
+ * few high-variance dimensions drown a shift in the others.
+ */
+export function standardizePooled(a: Float32Array[], b: Float32Array[]): [Float32Array[], Float32Array[]] {
+  const dim = a[0]?.length ?? 0;
+  const n = a.length + b.length;
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (const row of [...a, ...b]) {
+    for (let k = 0; k < dim; k++) {
+      mean[k] += row[k];
+      sq[k] += row[k] * row[k];
+    }
+  }
+  const scale = new Float64Array(dim);
+  for (let k = 0; k < dim; k++) {
+    mean[k] /= n;
+    const sd = Math.sqrt(Math.max(0, sq[k] / n - mean[k] * mean[k]));
+    // A constant dimension carries no information; scale it to zero rather than divide by zero.
+    scale[k] = sd > 1e-12 ? 1 / sd : 0;
+  }
+  const z = (rows: Float32Array[]) =>
+    rows.map((row) => {
+      const out = new Float32Array(dim);
+      for (let k = 0; k < dim; k++) out[k] = (row[k] - mean[k]) * scale[k];
+      return out;
+    });
+  return [z(a), z(b)];
+}
+
+/**
+ * Median euclidean distance over `pairs` seeded random pairs of the pooled rows: the median heuristic
+ * without the O(n^2) pass. It ignores which window a row came from, so the permutation test stays exact.
+ */
+export function medianPairDistance(rows: Float32Array[], pairs: number, seed: number): number {
+  const rng = createRng(seed);
+  const n = rows.length;
+  const d = new Float64Array(pairs);
+  for (let p = 0; p < pairs; p++) {
+    const i = randomInt(rng, n);
+    let j = randomInt(rng, n - 1);
+    if (j >= i) j++;
+    let s = 0;
+    for (let k = 0; k < rows[i].length; k++) s += (rows[i][k] - rows[j][k]) ** 2;
+    d[p] = Math.sqrt(s);
+  }
+  d.sort();
+  return d[pairs >> 1];
+}
+
+const BANDWIDTH_PAIRS = 4000;
+
+export function embeddingMmdCheck(ctx: CheckContext): DraftFinding {
+  const { reference, current, config } = ctx;
+  const base = {
+    check: 'embedding_drift.mmd',
+    group: 'embedding_drift' as const,
+    title: 'Embedding drift (MMD)',
+    method: 'mmd',
+    thresholds: { ...config.pValue },
+    direction: 'low_is_drift' as const,
+    referenceSize: reference.size,
+    currentSize: current.size,
+    minSampleSize: config.minDriftSampleSize,
+    maxVerdict: 'alert' as const,
+  };
+  const min = config.minDriftSampleSize;
+  if (reference.size < min || current.size < min || reference.dim === 0 || current.dim !== reference.dim) {
+    return insufficient(base);
+  }
+  const cap = config.embedding.maxPerSide;
+  const rawRef = rowsOf(subsampleRows(reference.sample, reference.dim, cap, ctx.seed), reference.dim);
+  const rawCur = rowsOf(subsampleRows(current.sample, current.dim, cap, ctx.seed + 1), current.dim);
+  const [ref, cur] = config.embedding.standardize ? standardizePooled(rawRef, rawCur) : [rawRef, rawCur];
+  const median = medianPairDistance([...ref, ...cur], BANDWIDTH_PAIRS, ctx.seed + 5);
+  const r = mmdPermutationTest(ref, cur, {
+    permutations: config.embedding.permutations,
+    seed: ctx.seed,
+    // A zero median (identical rows) leaves the choice to the stats method's own heuristic.
+    bandwidth: median > 0 ? median * config.embedding.bandwidthScale : undefined,
+  });
+  return {
+    ...base,
+    value: r.statistic,
+    pValue: r.pValue ?? null,
+    insufficient: false,
+    describe: `MMD² ${formatNumber(r.statistic)} between ${ref.length} reference and ${cur.length} current embeddings`,
+    details: {
+      testedReference: ref.length,
+      testedCurrent: cur.length,
+      permutations: r.permutations,
+      bandwidth: r.bandwidth,
+      subsampled: ref.length < reference.size || cur.length < current.size,
+      standardized: config.embedding.standardize,
+    },
+  };
+}

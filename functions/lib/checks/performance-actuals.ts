@@ -1,0 +1,65 @@
+/**
+ * Performance from ground truth: accuracy and macro F1 of the current window's labelled predictions,
+ * judged by how far they fell below the reference's (a labelled baseline, else its calibrated confidence).
+ */
+import { classificationMetrics, joinActuals } from './classification-metrics.ts';
+import type { CheckContext } from './context.ts';
+import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
+import { referencePerformance } from './reference-performance.ts';
+
+export function performanceActualsChecks(ctx: CheckContext, labelledCount: number): DraftFinding[] {
+  const { current, config } = ctx;
+  const min = config.minPerformanceSampleSize;
+  const common = {
+    group: 'performance' as const,
+    method: null,
+    thresholds: { ...config.performance.drop },
+    direction: 'high_is_drift' as const,
+    currentSize: labelledCount,
+    minSampleSize: min,
+    maxVerdict: 'alert' as const,
+  };
+  const ref = referencePerformance(ctx);
+  const accBase = {
+    ...common,
+    check: 'performance.accuracy',
+    title: 'Accuracy (from actuals)',
+    referenceSize: ctx.reference.size,
+  };
+  if (!ctx.actuals || labelledCount < min || ref === null) return [insufficient(accBase)];
+  const j = joinActuals(current.id, current.label, ctx.actuals);
+  const m = classificationMetrics(j.predicted, j.actual, ctx.labels);
+  const details = {
+    accuracy: m.accuracy,
+    macroF1: m.macroF1,
+    referenceAccuracy: ref.accuracy,
+    referenceMacroF1: ref.macroF1,
+    referenceSource: ref.source,
+    perClass: m.perClass,
+    confusion: m.confusion,
+  };
+  const out: DraftFinding[] = [
+    {
+      ...accBase,
+      value: ref.accuracy - m.accuracy,
+      pValue: null,
+      insufficient: false,
+      describe: `accuracy ${formatNumber(m.accuracy)} on ${m.labelled} labelled records (reference ${formatNumber(ref.accuracy)})`,
+      details,
+    },
+  ];
+  if (ref.macroF1 !== null) {
+    out.push({
+      ...common,
+      check: 'performance.macro_f1',
+      title: 'Macro F1 (from actuals)',
+      referenceSize: ctx.reference.size,
+      value: ref.macroF1 - m.macroF1,
+      pValue: null,
+      insufficient: false,
+      describe: `macro F1 ${formatNumber(m.macroF1)} (reference ${formatNumber(ref.macroF1)})`,
+      details: { macroF1: m.macroF1, referenceMacroF1: ref.macroF1 },
+    });
+  }
+  return out;
+}

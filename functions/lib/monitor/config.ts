@@ -1,0 +1,127 @@
+/**
+ * Default thresholds, minimum sample sizes and sampling caps of a monitoring run, in one place.
+ * p-value checks are judged on the Benjamini-Hochberg adjusted p; distance checks on their own scale.
+ */
+
+export interface PValueLevels {
+  /** Adjusted p below this is a warning. @default 0.05 */
+  warning: number;
+  /** Adjusted p below this is an alert. @default 0.01 */
+  alert: number;
+}
+
+export interface MonitorConfig {
+  /** Levels every p-value finding is judged by, after BH correction over the whole run. */
+  pValue: PValueLevels;
+  /** Below this many records on either side a drift check says `insufficient_data`. @default 30 */
+  minDriftSampleSize: number;
+  /** Below this many records in the current window integrity rates say `insufficient_data`. @default 30 */
+  minIntegritySampleSize: number;
+  /** Below this many labelled records performance says `insufficient_data`. @default 30 */
+  minPerformanceSampleSize: number;
+  embedding: {
+    /** MMD (the primary embedding-drift test) runs on a seeded subsample of at most this many per side. @default 500 */
+    maxPerSide: number;
+    /** Z-score each dimension over both windows pooled before MMD (keeps the test exact). @default true */
+    standardize: boolean;
+    /**
+     * RBF bandwidth as a multiple of the median pairwise distance of the pooled sample; below 1 it
+     * resolves local shifts (a new domain) that the plain median heuristic misses. @default 0.5
+     */
+    bandwidthScale: number;
+    /** Permutations of the MMD test; the smallest p it can show is 1 / (permutations + 1). @default 1000 */
+    permutations: number;
+    /** The domain classifier's subsample per side; it warns at most (MMD is the primary test). @default 300 */
+    domainClassifierMaxPerSide: number;
+    /** Gradient steps per fold of the domain classifier. @default 50 */
+    domainClassifierIterations: number;
+    /** Centroid distance over its expected no-drift size (sqrt of tr(cov) (1/n + 1/m)) that warns. @default 2 */
+    centroidRatioWarning: number;
+    /** Cosine distance between the window centroids that warns. @default 0.1 */
+    centroidCosineWarning: number;
+  };
+  prediction: {
+    /** Jensen-Shannon distance (base 2) of the label shares that warns (tracked; chi-square alerts). @default 0.1 */
+    jensenShannonWarning: number;
+    /** Wasserstein distance of the scores, in reference standard deviations, that warns. @default 0.3 */
+    wassersteinWarning: number;
+  };
+  integrity: {
+    /** Share of empty texts. @default { warning: 0.01, alert: 0.05 } */
+    emptyText: { warning: number; alert: number };
+    /** Rise of the truncation rate over the reference's. @default { warning: 0.05, alert: 0.15 } */
+    truncationRise: { warning: number; alert: number };
+    /** Rise of the mean unknown-token ratio over the reference's. @default { warning: 0.02, alert: 0.05 } */
+    unknownTokenRise: { warning: number; alert: number };
+    /** Rise of the duplicate share over the reference's. @default { warning: 0.1, alert: 0.3 } */
+    duplicateRise: { warning: number; alert: number };
+    /** Volume off the expected by this factor either way (current/expected or expected/current). @default { warning: 2, alert: 5 } */
+    volumeFactor: { warning: number; alert: number };
+    /** Share of part files of the window that could not be read. @default { warning: 0.001, alert: 0.01 } */
+    schemaFailure: { warning: number; alert: number };
+  };
+  performance: {
+    /** Fall of accuracy (and macro F1) from the reference's. @default { warning: 0.05, alert: 0.1 } */
+    drop: { warning: number; alert: number };
+    /** Bins of the confidence calibration fitted on a labelled reference (CBPE). @default 10 */
+    calibrationBins: number;
+  };
+  /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
+  projectorMaxPoints: number;
+  /** Bins of the score and text-length histograms in the report. @default 20 */
+  histogramBins: number;
+}
+
+export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
+  pValue: { warning: 0.05, alert: 0.01 },
+  minDriftSampleSize: 30,
+  minIntegritySampleSize: 30,
+  minPerformanceSampleSize: 30,
+  embedding: {
+    maxPerSide: 500,
+    standardize: true,
+    bandwidthScale: 0.5,
+    permutations: 1000,
+    domainClassifierMaxPerSide: 300,
+    domainClassifierIterations: 50,
+    centroidRatioWarning: 2,
+    centroidCosineWarning: 0.1,
+  },
+  prediction: { jensenShannonWarning: 0.1, wassersteinWarning: 0.3 },
+  integrity: {
+    emptyText: { warning: 0.01, alert: 0.05 },
+    truncationRise: { warning: 0.05, alert: 0.15 },
+    unknownTokenRise: { warning: 0.02, alert: 0.05 },
+    duplicateRise: { warning: 0.1, alert: 0.3 },
+    volumeFactor: { warning: 2, alert: 5 },
+    schemaFailure: { warning: 0.001, alert: 0.01 },
+  },
+  performance: { drop: { warning: 0.05, alert: 0.1 }, calibrationBins: 10 },
+  projectorMaxPoints: 2000,
+  histogramBins: 20,
+}) as MonitorConfig;
+
+/** Section-wise overrides on top of the defaults. */
+export type MonitorConfigOverrides = {
+  [K in keyof MonitorConfig]?: MonitorConfig[K] extends object ? Partial<MonitorConfig[K]> : MonitorConfig[K];
+};
+
+export function resolveMonitorConfig(overrides: MonitorConfigOverrides = {}): MonitorConfig {
+  const out = structuredClone(DEFAULT_MONITOR_CONFIG) as MonitorConfig;
+  for (const [k, v] of Object.entries(overrides) as [keyof MonitorConfig, unknown][]) {
+    if (v === undefined) continue;
+    const base = out[k];
+    (out as unknown as Record<string, unknown>)[k] =
+      typeof base === 'object' && base !== null ? { ...base, ...(v as object) } : v;
+  }
+  return out;
+}
+
+/** Embeddings each window keeps as its sample: enough for every sampled test and its half of the projector. */
+export function windowSampleCapacity(config: MonitorConfig): number {
+  return Math.max(
+    config.embedding.maxPerSide,
+    config.embedding.domainClassifierMaxPerSide,
+    Math.ceil(config.projectorMaxPoints / 2),
+  );
+}

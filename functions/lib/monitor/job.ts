@@ -1,0 +1,198 @@
+/**
+ * The monitoring job shared by `vigil monitor` and the scheduled Lambda: load the reference and the
+ * current window from a RecordStore, run the checks, write the report (JSON, HTML, latest.html) and
+ * optionally hand it to alerting.
+ */
+
+import type { Notifier } from '../alerts/notifier.ts';
+import { type RunAlertingResult, runAlerting } from '../alerts/run.ts';
+import type { ConditionalStore } from '../alerts/state.ts';
+import type { NotifyOn } from '../alerts/types.ts';
+import type { RecordStore } from '../records/store.ts';
+import { type ReportAssets, renderReportHtml } from '../report/html.ts';
+import { DEFAULT_MONITOR_CONFIG, type MonitorConfig, windowSampleCapacity } from './config.ts';
+import { loadReportHistory, usualVolume } from './history.ts';
+import { baselineKey, baselineLabelsKey, reportKeys } from './keys.ts';
+import { accumulateFiles, accumulateWindow, actualsById, baselineLabels } from './load.ts';
+import { runMonitor } from './run.ts';
+import type { MonitorReport, WindowRange } from './types.ts';
+import { WindowAccumulator } from './window.ts';
+
+export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type ReferenceSpec =
+  /** The stored baseline of the model version (`vigil baseline`). */
+  | { kind: 'baseline' }
+  /** A past window of the log, e.g. the same 24 hours a week earlier. */
+  | { kind: 'window'; start: Date; end: Date };
+
+export interface MonitorJobInput {
+  store: RecordStore;
+  model: { name: string; version: string; labels: string[] };
+  now: Date;
+  /** Length of the current window, ending at `now`. @default 24 hours */
+  windowMs?: number;
+  /** @default the baseline */
+  reference?: ReferenceSpec;
+  seed?: number;
+  config?: MonitorConfig;
+  /** The dashboard's inlined scripts; without them no HTML is written. */
+  reportAssets?: ReportAssets;
+  alerting?: {
+    notifiers: Notifier[];
+    dryRun?: boolean;
+    cooldownMs?: number;
+    notifyOn?: NotifyOn;
+    reportUrl?: string | null;
+  };
+  /** Stage timings, for the benchmark and logs (lib reads no clock of its own). */
+  timing?: { now: () => number; report: (stage: string, ms: number) => void };
+}
+
+export interface MonitorJobResult {
+  report: MonitorReport;
+  keys: { json: string; html: string | null; latestHtml: string | null };
+  alerting: RunAlertingResult | null;
+}
+
+/** Thrown when the run has no reference to compare with; the CLI prints it with its code. */
+export class MonitorJobError extends Error {
+  constructor(
+    readonly code: 'BASELINE_NOT_FOUND' | 'BASELINE_UNREADABLE' | 'INVALID_WINDOW',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MonitorJobError';
+  }
+}
+
+/** The record store seen as alerting's compare-and-swap store (etags as versions). */
+export function conditionalStoreOf(store: RecordStore): ConditionalStore {
+  return {
+    async get(key) {
+      const o = await store.getObjectWithEtag(key);
+      return o ? { body: o.body, version: o.etag } : null;
+    },
+    async putIfVersion(key, body, expected) {
+      return (await store.putObjectIfMatch(key, body, expected, 'application/json')).ok;
+    },
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobResult> {
+  const { store, model, now } = input;
+  const config = input.config ?? DEFAULT_MONITOR_CONFIG;
+  const seed = input.seed ?? 0;
+  const windowMs = input.windowMs ?? DEFAULT_WINDOW_MS;
+  if (!(windowMs > 0) || !Number.isFinite(now.getTime())) {
+    throw new MonitorJobError(
+      'INVALID_WINDOW',
+      'the window must have a positive length and a valid end time',
+    );
+  }
+  const clock = input.timing?.now ?? (() => 0);
+  const stage = (name: string, since: number) => input.timing?.report(name, clock() - since);
+  const capacity = windowSampleCapacity(config);
+  const toMs = now.getTime();
+  const fromMs = toMs - windowMs;
+  const window: WindowRange = { start: iso(fromMs), end: iso(toMs) };
+
+  let t = clock();
+  const spec = input.reference ?? { kind: 'baseline' };
+  const refAcc = new WindowAccumulator(capacity, seed + 101);
+  let referenceActuals: Map<string, string> | undefined;
+  let referenceWindow: WindowRange | undefined;
+  if (spec.kind === 'baseline') {
+    const key = baselineKey(model.name, model.version);
+    await accumulateFiles(store, [key], refAcc);
+    if (refAcc.files === 0) {
+      throw new MonitorJobError(
+        'BASELINE_NOT_FOUND',
+        `no baseline at ${key}: run \`vigil baseline --input FILE\` first, or pass a past window as reference`,
+      );
+    }
+    if (refAcc.unreadableFiles > 0) {
+      throw new MonitorJobError(
+        'BASELINE_UNREADABLE',
+        `${key} is not a prediction-log Parquet file; rebuild it with \`vigil baseline\``,
+      );
+    }
+    referenceActuals = await baselineLabels(store, baselineLabelsKey(model.name, model.version));
+  } else {
+    if (!(spec.end.getTime() > spec.start.getTime())) {
+      throw new MonitorJobError('INVALID_WINDOW', 'the reference window must end after it starts');
+    }
+    referenceWindow = { start: spec.start.toISOString(), end: spec.end.toISOString() };
+    await accumulateWindow(store, model, { fromMs: spec.start.getTime(), toMs: spec.end.getTime() }, refAcc);
+    referenceActuals = await actualsById(store, model.name, { fromMs: spec.start.getTime(), toMs: toMs + 1 });
+  }
+  const reference = refAcc.build();
+  stage('load_reference', t);
+
+  t = clock();
+  const curAcc = new WindowAccumulator(capacity, seed + 202);
+  await accumulateWindow(store, model, { fromMs, toMs }, curAcc);
+  const current = curAcc.build();
+  // Labels for this window's predictions may arrive any time until now.
+  const actuals = await actualsById(store, model.name, { fromMs, toMs: toMs + 1 });
+  stage('load_current', t);
+
+  t = clock();
+  const keys = reportKeys(model.name, model.version, now);
+  const history = await loadReportHistory(store, keys.prefix, keys.json);
+  const expectedVolume =
+    spec.kind === 'window'
+      ? (reference.size * windowMs) / (spec.end.getTime() - spec.start.getTime())
+      : usualVolume(history, windowMs);
+  stage('load_history', t);
+
+  t = clock();
+  const report = runMonitor({
+    model,
+    reference,
+    referenceKind: spec.kind,
+    referenceWindow,
+    current,
+    actuals: actuals.size > 0 ? actuals : undefined,
+    referenceActuals: referenceActuals && referenceActuals.size > 0 ? referenceActuals : undefined,
+    expectedVolume,
+    window,
+    now,
+    seed,
+    config,
+  });
+  stage('checks', t);
+
+  t = clock();
+  await store.putObject(keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  let html: string | null = null;
+  if (input.reportAssets) {
+    html = renderReportHtml(report, history, input.reportAssets);
+    await store.putObject(keys.html, html, 'text/html; charset=utf-8');
+    await store.putObject(keys.latestHtml, html, 'text/html; charset=utf-8');
+  }
+  stage('write_report', t);
+
+  let alerting: RunAlertingResult | null = null;
+  if (input.alerting) {
+    t = clock();
+    alerting = await runAlerting({
+      store: conditionalStoreOf(store),
+      report,
+      now,
+      notifiers: input.alerting.notifiers,
+      dryRun: input.alerting.dryRun,
+      cooldownMs: input.alerting.cooldownMs,
+      notifyOn: input.alerting.notifyOn,
+      reportUrl: input.alerting.reportUrl,
+    });
+    stage('alerting', t);
+  }
+  return {
+    report,
+    keys: { json: keys.json, html: html ? keys.html : null, latestHtml: html ? keys.latestHtml : null },
+    alerting,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * One monitoring run over in-memory windows: every check, one Benjamini-Hochberg correction over all
+ * p-values of the run, verdicts, the report's distributions, headline metrics and projector.
+ */
+import type { CheckContext } from '../checks/context.ts';
+import { embeddingCentroidChecks } from '../checks/embedding-centroid.ts';
+import { domainClassifierCheck } from '../checks/embedding-domain-classifier.ts';
+import { embeddingMmdCheck } from '../checks/embedding-mmd.ts';
+import { type DraftFinding, finalizeFinding, worseVerdict } from '../checks/finding.ts';
+import { integrityRateChecks } from '../checks/integrity-rates.ts';
+import { schemaCheck } from '../checks/integrity-schema.ts';
+import { textLengthCheck } from '../checks/integrity-text-length.ts';
+import { volumeCheck } from '../checks/integrity-volume.ts';
+import { performanceActualsChecks } from '../checks/performance-actuals.ts';
+import { cbpeCheck, labelledCount } from '../checks/performance-cbpe.ts';
+import { predictionLabelChecks } from '../checks/prediction-labels.ts';
+import { predictionScoreChecks } from '../checks/prediction-scores.ts';
+import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
+import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config.ts';
+import { reportDistributions } from './distributions.ts';
+import { reportMetrics } from './metrics.ts';
+import { projectorFor } from './projector-sample.ts';
+import type { Finding, MonitorReport, Verdict, WindowRange } from './types.ts';
+import type { MonitorWindow } from './window.ts';
+
+export interface RunMonitorInput {
+  model: { name: string; version: string; labels: string[] };
+  reference: MonitorWindow;
+  referenceKind: 'baseline' | 'window';
+  /** The past window used as reference, when `referenceKind` is `window`. */
+  referenceWindow?: WindowRange;
+  current: MonitorWindow;
+  actuals?: ReadonlyMap<string, string>;
+  referenceActuals?: ReadonlyMap<string, string>;
+  /** Records usually seen in a window this long; null when unknown. */
+  expectedVolume?: number | null;
+  window: WindowRange;
+  now: Date;
+  seed: number;
+  config?: MonitorConfig;
+  /** Build the embeddings projector (UMAP, the slowest part); evaluations switch it off. @default true */
+  projector?: boolean;
+}
+
+/** Every check of a run, in report order. */
+export function runChecks(ctx: CheckContext): DraftFinding[] {
+  const labelled = labelledCount(ctx);
+  const hasActuals = labelled >= ctx.config.minPerformanceSampleSize;
+  return [
+    embeddingMmdCheck(ctx),
+    domainClassifierCheck(ctx),
+    ...embeddingCentroidChecks(ctx),
+    ...predictionLabelChecks(ctx),
+    ...predictionScoreChecks(ctx),
+    ...integrityRateChecks(ctx),
+    textLengthCheck(ctx),
+    volumeCheck(ctx),
+    schemaCheck(ctx),
+    ...(hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : []),
+    ...(hasActuals ? [] : [cbpeCheck(ctx)]),
+  ];
+}
+
+/** BH over the p-values of every finding that has data; the rest keep a null adjusted p. */
+export function correctFindings(drafts: DraftFinding[]): Finding[] {
+  const tested = drafts.map((d, i) => (d.pValue !== null && !d.insufficient ? i : -1)).filter((i) => i >= 0);
+  const adjusted = tested.length > 0 ? benjaminiHochberg(tested.map((i) => drafts[i].pValue as number)) : [];
+  const byIndex = new Map(tested.map((i, k) => [i, adjusted[k]]));
+  return drafts.map((d, i) => finalizeFinding(d, byIndex.get(i) ?? null));
+}
+
+export function summarize(findings: Finding[]): MonitorReport['summary'] {
+  const counts: Record<Verdict, number> = { ok: 0, warning: 0, alert: 0, insufficient_data: 0 };
+  let worst: Verdict = 'insufficient_data';
+  for (const f of findings) {
+    counts[f.verdict]++;
+    worst = worseVerdict(worst, f.verdict);
+  }
+  return { worst, counts };
+}
+
+export function runMonitor(input: RunMonitorInput): MonitorReport {
+  const config = input.config ?? DEFAULT_MONITOR_CONFIG;
+  const ctx: CheckContext = {
+    reference: input.reference,
+    current: input.current,
+    labels: input.model.labels,
+    actuals: input.actuals,
+    referenceActuals: input.referenceActuals,
+    expectedVolume: input.expectedVolume ?? null,
+    config,
+    seed: input.seed,
+  };
+  const findings = correctFindings(runChecks(ctx));
+  const report: MonitorReport = {
+    schemaVersion: 1,
+    model: { name: input.model.name, version: input.model.version },
+    runAt: input.now.toISOString(),
+    window: input.window,
+    reference: {
+      kind: input.referenceKind,
+      size: input.reference.size,
+      ...(input.referenceWindow ? { window: input.referenceWindow } : {}),
+    },
+    findings,
+    summary: summarize(findings),
+    distributions: reportDistributions(ctx),
+    metrics: reportMetrics(ctx, findings),
+  };
+  if (input.projector !== false) {
+    const projector = projectorFor(ctx);
+    if (projector) report.projector = projector;
+  }
+  return report;
+}

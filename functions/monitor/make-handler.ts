@@ -1,0 +1,117 @@
+/**
+ * The scheduled monitoring Lambda, without its AWS wiring: one run per model version for the window
+ * ending at the event's scheduled time (so a retried event checks the same window), then alerting.
+ */
+import type { ScheduledEvent } from 'aws-lambda';
+import type { Notifier } from '../lib/alerts/notifier.ts';
+import type { MonitorConfig } from '../lib/monitor/config.ts';
+import { findingsAsEmf } from '../lib/monitor/emf.ts';
+import { DEFAULT_WINDOW_MS, runMonitorJob } from '../lib/monitor/job.ts';
+import { reportKeys } from '../lib/monitor/keys.ts';
+import { type ModelVersion, modelsInStore } from '../lib/monitor/models.ts';
+import type { Verdict } from '../lib/monitor/types.ts';
+import type { RecordStore } from '../lib/records/store.ts';
+import type { ReportAssets } from '../lib/report/html.ts';
+
+export interface MonitorDeps {
+  store: RecordStore;
+  now: () => Date;
+  notifiers: Notifier[];
+  /** Model versions to check; default: every one with predictions in the store. */
+  models?: (ModelVersion & { labels?: string[] })[];
+  /** @default 24 hours */
+  windowMs?: number;
+  config?: MonitorConfig;
+  reportAssets: () => Promise<ReportAssets>;
+  /** A link to a report for the alert message (e.g. a presigned URL), when one can be made. */
+  reportUrl?: (key: string) => Promise<string | null>;
+  /** CloudWatch EMF namespace; metrics are logged only when set. */
+  metricsNamespace?: string;
+  log?: (line: string) => void;
+}
+
+export interface MonitorRunSummary {
+  model: string;
+  version: string;
+  worst: Verdict | null;
+  report: string | null;
+  alerting: string | null;
+  error?: { code: string; message: string };
+}
+
+/** Thrown after every model was tried when at least one run failed, so the invocation shows as failed. */
+export class MonitorRunFailedError extends Error {
+  readonly code = 'MONITOR_RUN_FAILED';
+  constructor(readonly runs: MonitorRunSummary[]) {
+    super(
+      `monitoring failed for ${runs
+        .filter((r) => r.error)
+        .map((r) => `${r.model} ${r.version} (${r.error?.code}: ${r.error?.message})`)
+        .join(', ')}`,
+    );
+    this.name = 'MonitorRunFailedError';
+  }
+}
+
+export function makeHandler(deps: MonitorDeps) {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  return async (event: Partial<ScheduledEvent> = {}): Promise<{ runs: MonitorRunSummary[] }> => {
+    const scheduled = event.time ? new Date(event.time) : null;
+    const now = scheduled && !Number.isNaN(scheduled.getTime()) ? scheduled : deps.now();
+    const models: (ModelVersion & { labels?: string[] })[] =
+      deps.models ?? (await modelsInStore(deps.store, ['predictions/']));
+    const assets = await deps.reportAssets();
+    const runs: MonitorRunSummary[] = [];
+    for (const m of models) {
+      try {
+        const keys = reportKeys(m.name, m.version, now);
+        const {
+          report,
+          keys: written,
+          alerting,
+        } = await runMonitorJob({
+          store: deps.store,
+          model: { name: m.name, version: m.version, labels: m.labels ?? [] },
+          now,
+          windowMs: deps.windowMs ?? DEFAULT_WINDOW_MS,
+          config: deps.config,
+          reportAssets: assets,
+          alerting: {
+            notifiers: deps.notifiers,
+            reportUrl: deps.reportUrl ? await deps.reportUrl(keys.html) : null,
+          },
+        });
+        if (deps.metricsNamespace) {
+          for (const line of findingsAsEmf(report, {
+            namespace: deps.metricsNamespace,
+            pValue: 'p_value',
+            score: 'score',
+          })) {
+            log(line);
+          }
+        }
+        runs.push({
+          model: m.name,
+          version: m.version,
+          worst: report.summary.worst,
+          report: written.json,
+          alerting: alerting?.status ?? null,
+        });
+      } catch (e) {
+        // One model's failure must not keep the others from being checked.
+        const code = String((e as { code?: unknown })?.code ?? 'MONITOR_ERROR');
+        runs.push({
+          model: m.name,
+          version: m.version,
+          worst: null,
+          report: null,
+          alerting: null,
+          error: { code, message: e instanceof Error ? e.message : String(e) },
+        });
+      }
+    }
+    log(JSON.stringify({ event: 'monitor_run', at: now.toISOString(), runs }));
+    if (runs.some((r) => r.error)) throw new MonitorRunFailedError(runs);
+    return { runs };
+  };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../../functions/lib/checks/finding.ts';
+import { performanceActualsChecks } from '../../../functions/lib/checks/performance-actuals.ts';
+import {
+  cbpeCheck,
+  estimatedAccuracy,
+  fitCalibration,
+  labelledCount,
+} from '../../../functions/lib/checks/performance-cbpe.ts';
+import { createRng } from '../../../functions/lib/stats/rng.ts';
+import { makeWindow } from '../monitor/make-windows.ts';
+import { ctxOf } from './ctx.ts';
+
+/** True labels that agree with the prediction for a `share` of the ids. */
+function actualsFor(w: ReturnType<typeof makeWindow>, share: number): Map<string, string> {
+  return new Map(
+    w.id.map((id, i) => {
+      const right = i % 100 < share * 100;
+      return [id, right ? w.label[i] : w.label[i] === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE'];
+    }),
+  );
+}
+
+describe('performance from actuals', () => {
+  const ref = makeWindow({ n: 200, seed: 1 });
+  const cur = makeWindow({ n: 200, seed: 2, idPrefix: 'c' });
+
+  it('alerts when accuracy falls 20 points below a labelled reference', () => {
+    const ctx = ctxOf(ref, cur, { referenceActuals: actualsFor(ref, 0.9), actuals: actualsFor(cur, 0.7) });
+    const [acc, f1] = performanceActualsChecks(ctx, labelledCount(ctx));
+    expect(acc.value).toBeCloseTo(0.2, 12);
+    expect(acc.details).toMatchObject({ accuracy: 0.7, referenceAccuracy: 0.9, referenceSource: 'labels' });
+    expect(judge(acc, null)).toBe('alert');
+    expect(f1.check).toBe('performance.macro_f1');
+    expect(
+      (acc.details as { confusion: { matrix: number[][] } }).confusion.matrix.flat().reduce((a, b) => a + b),
+    ).toBe(200);
+  });
+
+  it('says insufficient_data with fewer labelled records than the minimum', () => {
+    const few = new Map([...actualsFor(cur, 1)].slice(0, 10));
+    const ctx = ctxOf(ref, cur, { actuals: few });
+    expect(labelledCount(ctx)).toBe(10);
+    expect(performanceActualsChecks(ctx, 10)[0].insufficient).toBe(true);
+  });
+});
+
+describe('CBPE', () => {
+  it('recovers the accuracy of well-calibrated scores', () => {
+    const rng = createRng(5);
+    const scores = Array.from({ length: 5000 }, () => 0.5 + rng.random() / 2);
+    const correct = scores.map((s) => rng.random() < s);
+    const observed = correct.filter(Boolean).length / correct.length;
+    expect(estimatedAccuracy(scores, null)).toBeCloseTo(observed, 1);
+  });
+
+  it('corrects over-confident scores with a calibration fitted on labelled data', () => {
+    const rng = createRng(6);
+    const scores = Array.from({ length: 5000 }, () => 0.9 + rng.random() * 0.1);
+    // The model says ~95% but is right 70% of the time.
+    const correct = scores.map(() => rng.random() < 0.7);
+    const cal = fitCalibration(scores, correct, 10);
+    expect(estimatedAccuracy(scores, null)).toBeGreaterThan(0.9);
+    expect(estimatedAccuracy(scores, cal)).toBeGreaterThan(0.67);
+    expect(estimatedAccuracy(scores, cal)).toBeLessThan(0.73);
+  });
+
+  it('warns (never alerts) when confidence drops, compared with the reference', () => {
+    const ref = makeWindow({ n: 200, seed: 7, score: (_i, u) => 0.9 + u * 0.1 });
+    const cur = makeWindow({ n: 200, seed: 8, score: (_i, u) => 0.5 + u * 0.2, idPrefix: 'c' });
+    const d = cbpeCheck(ctxOf(ref, cur));
+    expect(d.value).toBeGreaterThan(0.3);
+    expect(judge(d, null)).toBe('warning');
+    expect(d.details).toMatchObject({ calibrated: false, referenceSource: 'confidence' });
+  });
+});

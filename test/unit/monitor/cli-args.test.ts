@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseBaselineArgs } from '../../../cli/baseline.ts';
+import { errorLine, parseDuration, parseMonitorArgs, UsageError } from '../../../cli/monitor.ts';
+
+describe('vigil monitor arguments', () => {
+  it('parses durations in ms, s, m, h and d', () => {
+    expect(parseDuration('30m')).toBe(1_800_000);
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('1.5d')).toBe(129_600_000);
+    expect(() => parseDuration('0h')).toThrow(UsageError);
+    expect(() => parseDuration('24')).toThrow(/positive duration/);
+  });
+
+  it('defaults to the baseline, a 24-hour window ending now, and seed 0', () => {
+    const now = new Date('2026-03-02T00:00:00Z');
+    const o = parseMonitorArgs(['--data-dir', 'd'], () => now);
+    expect(o).toMatchObject({
+      dataDir: 'd',
+      windowMs: 86_400_000,
+      now,
+      json: false,
+      reference: { kind: 'baseline' },
+      seed: 0,
+      alert: 'off',
+    });
+  });
+
+  it('takes a past window as reference, and refuses half of one', () => {
+    const o = parseMonitorArgs([
+      '--reference-start',
+      '2026-02-01T00:00:00Z',
+      '--reference-end',
+      '2026-02-02T00:00:00Z',
+    ]);
+    expect(o).toMatchObject({ reference: { kind: 'window', start: new Date('2026-02-01T00:00:00Z') } });
+    expect(() => parseMonitorArgs(['--reference-start', '2026-02-01T00:00:00Z'])).toThrow(/go together/);
+    expect(() => parseMonitorArgs(['--now', 'yesterday'])).toThrow(/ISO-8601/);
+  });
+
+  it('formats coded errors as "error CODE: message"', () => {
+    expect(errorLine(Object.assign(new Error('no baseline'), { code: 'BASELINE_NOT_FOUND' }))).toBe(
+      'error BASELINE_NOT_FOUND: no baseline',
+    );
+    expect(errorLine(new Error('plain'))).toBe('error: plain');
+  });
+});
+
+describe('vigil baseline arguments', () => {
+  it('needs --input and a positive batch size', () => {
+    expect(() => parseBaselineArgs([])).toThrow(/--input FILE is required/);
+    expect(() => parseBaselineArgs(['--input', 'x.tsv', '--batch-size', '0'])).toThrow(/batch-size/);
+    expect(parseBaselineArgs(['--input', 'x.tsv', '--model', 'm'])).toMatchObject({
+      input: 'x.tsv',
+      modelDir: 'm',
+      batchSize: 32,
+    });
+  });
+});
