@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readServingConfig } from '../functions/config.ts';
+import type { Notifier } from '../functions/lib/alerts/notifier.ts';
 import { readModelBundle } from '../functions/lib/inference/bundle.ts';
 import { formatFindingsTable } from '../functions/lib/monitor/format-table.ts';
 import { DEFAULT_WINDOW_MS, type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
@@ -25,8 +26,10 @@ const USAGE = `usage: vigil monitor [options]
   --reference-start ISO   use the past window [start, end) as reference instead of the baseline
   --reference-end ISO
   --seed N                seed of every sampled test (default 0)
-  --alert                 send alerts for findings that turned bad (console), with cooldown state
-  --alert-dry-run         show which alerts would be sent, without sending or saving state
+  --webhook URL           also post alerts as Slack-compatible JSON to this URL (retried with backoff)
+  --cooldown DURATION     repeat an unchanged alert only after this long (default 24h)
+  --dry-run               show the alerts that would be sent; send nothing and change no alert state
+  --no-alerts             skip alerting (findings and reports only)
   -h, --help              show this help`;
 
 export class UsageError extends Error {
@@ -75,6 +78,8 @@ export interface MonitorOptions {
   reference: ReferenceSpec;
   seed: number;
   alert: 'off' | 'send' | 'dry_run';
+  webhook?: string;
+  cooldownMs: number;
 }
 
 export function parseMonitorArgs(
@@ -96,8 +101,10 @@ export function parseMonitorArgs(
       'reference-start': { type: 'string' },
       'reference-end': { type: 'string' },
       seed: { type: 'string', default: '0' },
-      alert: { type: 'boolean', default: false },
-      'alert-dry-run': { type: 'boolean', default: false },
+      webhook: { type: 'string' },
+      cooldown: { type: 'string', default: '24h' },
+      'dry-run': { type: 'boolean', default: false },
+      'no-alerts': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -127,8 +134,22 @@ export function parseMonitorArgs(
     modelVersion: values['model-version'],
     reference,
     seed,
-    alert: values['alert-dry-run'] ? 'dry_run' : values.alert ? 'send' : 'off',
+    alert: values['no-alerts'] ? 'off' : values['dry-run'] ? 'dry_run' : 'send',
+    webhook: values.webhook ? parseWebhookUrl(values.webhook) : undefined,
+    cooldownMs: parseDuration(values.cooldown),
   };
+}
+
+function parseWebhookUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--webhook must be an http(s) URL, got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--webhook must be an http(s) URL, got ${JSON.stringify(text)}`);
+  return url.href;
 }
 
 export class ModelResolutionError extends Error {
@@ -191,11 +212,16 @@ export const monitorCommand: CliCommand = {
       const store = createLocalStore(options.dataDir);
       const model = await resolveModel(options, store);
       let alerting: Parameters<typeof runMonitorJob>[0]['alerting'];
+      // Alerts go to stderr so --json output stays parseable.
+      const write = (text: string) => console.error(text);
       if (options.alert !== 'off') {
         const { ConsoleNotifier } = await import('../functions/adapters/console-notifier.ts');
-        // Alerts go to stderr so --json output stays parseable.
-        const write = (text: string) => console.error(text);
-        alerting = { notifiers: [new ConsoleNotifier({ write })], dryRun: options.alert === 'dry_run' };
+        const notifiers: Notifier[] = [new ConsoleNotifier({ write })];
+        if (options.webhook) {
+          const { WebhookNotifier } = await import('../functions/adapters/webhook-notifier.ts');
+          notifiers.push(new WebhookNotifier(options.webhook));
+        }
+        alerting = { notifiers, dryRun: options.alert === 'dry_run', cooldownMs: options.cooldownMs };
       }
       const result = await runMonitorJob({
         store,
@@ -213,7 +239,17 @@ export const monitorCommand: CliCommand = {
         console.log(`\nreport: ${options.dataDir}/${result.keys.json}`);
         if (result.keys.latestHtml) console.log(`dashboard: ${options.dataDir}/${result.keys.latestHtml}`);
       }
-      if (result.alerting && !options.json) console.log(`alerting: ${result.alerting.status}`);
+      if (result.alerting?.status === 'dry_run') {
+        const { formatConsoleMessage } = await import('../functions/adapters/console-notifier.ts');
+        for (const n of result.alerting.wouldSend) write(formatConsoleMessage(n, 'DRY RUN, would send'));
+        if (result.alerting.wouldSend.length === 0) write('DRY RUN: no alert would be sent');
+      }
+      if (result.alerting) {
+        const failed = result.alerting.deliveries.flatMap((d) => d.results.filter((r) => !r.ok));
+        for (const r of failed)
+          write(`alert delivery to ${r.channel} failed: ${r.error}; it is retried on the next run`);
+        if (!options.json) console.log(`alerting: ${result.alerting.status}`);
+      }
       return 0;
     } catch (e) {
       console.error(errorLine(e));
