@@ -11,7 +11,7 @@ describe('vigil monitor arguments', () => {
     expect(() => parseDuration('24')).toThrow(/positive duration/);
   });
 
-  it('defaults to the baseline, a 24-hour window ending now, and seed 0', () => {
+  it('defaults to the baseline, a 24-hour window ending now, seed 0 and console alerts', () => {
     const now = new Date('2026-03-02T00:00:00Z');
     const o = parseMonitorArgs(['--data-dir', 'd'], () => now);
     expect(o).toMatchObject({
@@ -21,8 +21,20 @@ describe('vigil monitor arguments', () => {
       json: false,
       reference: { kind: 'baseline' },
       seed: 0,
-      alert: 'off',
+      alert: 'send',
+      webhook: undefined,
+      cooldownMs: 86_400_000,
     });
+  });
+
+  it('maps --dry-run, --no-alerts, --webhook and --cooldown', () => {
+    expect(parseMonitorArgs(['--dry-run'])).toMatchObject({ alert: 'dry_run' });
+    expect(parseMonitorArgs(['--no-alerts'])).toMatchObject({ alert: 'off' });
+    expect(parseMonitorArgs(['--webhook', 'https://hooks.example/x', '--cooldown', '6h'])).toMatchObject({
+      webhook: 'https://hooks.example/x',
+      cooldownMs: 21_600_000,
+    });
+    expect(() => parseMonitorArgs(['--webhook', 'not a url'])).toThrow(/--webhook must be/);
   });
 
   it('takes a past window as reference, and refuses half of one', () => {
