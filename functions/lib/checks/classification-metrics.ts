@@ -17,17 +17,19 @@ export function joinActuals(
   ids: readonly string[],
   predicted: readonly string[],
   actuals: ReadonlyMap<string, string>,
-): { predicted: string[]; actual: string[] } {
+): { predicted: string[]; actual: string[]; index: number[] } {
   const p: string[] = [];
   const a: string[] = [];
+  const index: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     const truth = actuals.get(ids[i]);
     if (truth !== undefined) {
       p.push(predicted[i]);
       a.push(truth);
+      index.push(i);
     }
   }
-  return { predicted: p, actual: a };
+  return { predicted: p, actual: a, index };
 }
 
 /** sklearn's conventions: macro F1 averages over labels present in truth or predictions; 0/0 counts as 0 in F1. */

@@ -2,6 +2,7 @@
  * Performance from ground truth: accuracy and macro F1 of the current window's labelled predictions,
  * judged by how far they fell below the reference's (a labelled baseline, else its calibrated confidence).
  */
+import { expectedCalibrationError } from './calibration-error.ts';
 import { classificationMetrics, joinActuals } from './classification-metrics.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
@@ -29,6 +30,11 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
   if (!ctx.actuals || labelledCount < min || ref === null) return [insufficient(accBase)];
   const j = joinActuals(current.id, current.label, ctx.actuals);
   const m = classificationMetrics(j.predicted, j.actual, ctx.labels);
+  const calibration = expectedCalibrationError(
+    j.index.map((i) => current.score[i]),
+    j.index.map((_, k) => j.predicted[k] === j.actual[k]),
+    config.performance.calibrationBins,
+  );
   const details = {
     accuracy: m.accuracy,
     macroF1: m.macroF1,
@@ -37,6 +43,7 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
     referenceSource: ref.source,
     perClass: m.perClass,
     confusion: m.confusion,
+    calibration,
   };
   const out: DraftFinding[] = [
     {
@@ -61,5 +68,19 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
       details: { macroF1: m.macroF1, referenceMacroF1: ref.macroF1 },
     });
   }
+  out.push({
+    ...common,
+    check: 'performance.calibration',
+    title: 'Calibration (expected calibration error, from actuals)',
+    referenceSize: ctx.reference.size,
+    thresholds: { ...config.performance.calibrationError },
+    // Tracked: a miscalibrated model still classifies; accuracy is the finding that alerts.
+    maxVerdict: 'warning',
+    value: calibration.ece,
+    pValue: null,
+    insufficient: false,
+    describe: `confidence is off from accuracy by ${formatNumber(calibration.ece)} on average (ECE, ${config.performance.calibrationBins} bins)`,
+    details: { bins: calibration.bins },
+  });
   return out;
 }

@@ -63,8 +63,10 @@ export interface MonitorConfig {
   performance: {
     /** Fall of accuracy (and macro F1) from the reference's. @default { warning: 0.05, alert: 0.1 } */
     drop: { warning: number; alert: number };
-    /** Bins of the confidence calibration fitted on a labelled reference (CBPE). @default 10 */
+    /** Bins of the confidence calibration (CBPE fit on the reference; ECE on the actuals). @default 10 */
     calibrationBins: number;
+    /** Expected calibration error of the labelled current window that warns (tracked). @default { warning: 0.1, alert: 0.2 } */
+    calibrationError: { warning: number; alert: number };
   };
   /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
   projectorMaxPoints: number;
@@ -96,7 +98,11 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     volumeFactor: { warning: 2, alert: 5 },
     schemaFailure: { warning: 0.001, alert: 0.01 },
   },
-  performance: { drop: { warning: 0.05, alert: 0.1 }, calibrationBins: 10 },
+  performance: {
+    drop: { warning: 0.05, alert: 0.1 },
+    calibrationBins: 10,
+    calibrationError: { warning: 0.1, alert: 0.2 },
+  },
   projectorMaxPoints: 2000,
   histogramBins: 20,
 }) as MonitorConfig;

@@ -49,6 +49,6 @@ describe('joinActuals', () => {
         ['z', 'P'],
       ]),
     );
-    expect(j).toEqual({ predicted: ['P', 'P'], actual: ['P', 'N'] });
+    expect(j).toEqual({ predicted: ['P', 'P'], actual: ['P', 'N'], index: [0, 2] });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectedCalibrationError } from '../../../functions/lib/checks/calibration-error.ts';
 import { judge } from '../../../functions/lib/checks/finding.ts';
 import { performanceActualsChecks } from '../../../functions/lib/checks/performance-actuals.ts';
 import {
@@ -37,11 +38,48 @@ describe('performance from actuals', () => {
     ).toBe(200);
   });
 
+  it('reports the expected calibration error of the labelled window as a tracked finding', () => {
+    const ctx = ctxOf(ref, cur, { referenceActuals: actualsFor(ref, 0.9), actuals: actualsFor(cur, 0.7) });
+    const cal = performanceActualsChecks(ctx, labelledCount(ctx)).find(
+      (f) => f.check === 'performance.calibration',
+    );
+    const scores = cur.score;
+    const correct = cur.id.map((_, i) => i % 100 < 70);
+    expect(cal?.value).toBeCloseTo(expectedCalibrationError(scores, correct, 10).ece, 12);
+    expect(cal?.maxVerdict).toBe('warning');
+  });
+
   it('says insufficient_data with fewer labelled records than the minimum', () => {
     const few = new Map([...actualsFor(cur, 1)].slice(0, 10));
     const ctx = ctxOf(ref, cur, { actuals: few });
     expect(labelledCount(ctx)).toBe(10);
     expect(performanceActualsChecks(ctx, 10)[0].insufficient).toBe(true);
+  });
+});
+
+describe('expected calibration error', () => {
+  it('matches the definition worked by hand (Guo et al. 2017, eq. 3)', () => {
+    // Bins of width 0.1: (0.9,1] holds 0.95, 0.95 (1 of 2 right): 2/6 * |0.5 - 0.95| = 0.15;
+    // 0.85 right: 1/6 * 0.15; 0.75 wrong: 1/6 * 0.75; 0.65 right: 1/6 * 0.35; 0.55 wrong: 1/6 * 0.55.
+    const r = expectedCalibrationError(
+      [0.95, 0.85, 0.75, 0.65, 0.55, 0.95],
+      [true, true, false, true, false, false],
+    );
+    expect(r.ece).toBeCloseTo(0.15 + (0.15 + 0.75 + 0.35 + 0.55) / 6, 12);
+    expect(r.bins.map((b) => b.count)).toEqual([1, 1, 1, 1, 2]);
+  });
+
+  it('is 0 when accuracy equals confidence in every bin, and puts 0.9 in the (0.8, 0.9] bin', () => {
+    const conf = [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5];
+    const correct = [...Array.from({ length: 9 }, () => true), false, true, false];
+    const r = expectedCalibrationError(conf, correct);
+    expect(r.ece).toBeCloseTo(0, 12);
+    expect(r.bins[1]).toMatchObject({ upper: 0.9, count: 10 });
+  });
+
+  it('refuses empty and out-of-range input', () => {
+    expect(() => expectedCalibrationError([], [])).toThrow(/at least one/);
+    expect(() => expectedCalibrationError([1.2], [true])).toThrow(/\[0, 1\]/);
   });
 });
 
