@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createRng } from '../functions/lib/stats/rng.ts';
 
 type Domain = 'film' | 'restaurant' | 'phone' | 'news';
 
@@ -214,18 +215,6 @@ const NEWS = {
   ],
 };
 
-/** mulberry32: a small seeded PRNG, so the corpus is the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -237,8 +226,8 @@ export interface DemoSentence {
 }
 
 export function composeCorpus(perDomain: number, seed: number): DemoSentence[] {
-  const random = mulberry32(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const rng = createRng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.random() * xs.length)];
   const out: DemoSentence[] = [];
   for (const [domain, book] of Object.entries(PHRASES) as [Exclude<Domain, 'news'>, Phrasebook][]) {
     const seen = new Set<string>();

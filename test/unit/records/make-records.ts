@@ -3,16 +3,12 @@
 import type { ActualRecord, PredictionRecord } from '../../../functions/lib/records/schema.ts';
 import type { ObjectStore } from '../../../functions/lib/records/store.ts';
 import { uuidv7 } from '../../../functions/lib/records/uuidv7.ts';
+import { createRng } from '../../../functions/lib/stats/rng.ts';
 
+/** The stats library's seeded generator as a plain function. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.random();
 }
 
 export function seededRandomBytes(seed: number): (n: number) => Uint8Array {
