@@ -1,7 +1,9 @@
 /**
  * Performance from ground truth: accuracy and macro F1 of the current window's labelled predictions,
- * judged by how far they fell below the reference's (a labelled baseline, else its calibrated confidence).
+ * judged by how far they fell below the reference's (a labelled baseline, else its calibrated confidence);
+ * accuracy alerts only when an exact binomial test says the fall is more than sampling noise.
  */
+import { binomialTestLess } from '../stats/binomial.ts';
 import { expectedCalibrationError } from './calibration-error.ts';
 import { classificationMetrics, joinActuals } from './classification-metrics.ts';
 import type { CheckContext } from './context.ts';
@@ -45,11 +47,17 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
     confusion: m.confusion,
     calibration,
   };
+  // A drop past the threshold alerts only when it is not sampling noise: one-sided exact binomial test
+  // of the window's correct count against the reference accuracy.
+  const correct = Math.round(m.accuracy * m.labelled);
+  const pDrop = binomialTestLess(correct, m.labelled, Math.min(1, Math.max(0, ref.accuracy)));
   const out: DraftFinding[] = [
     {
       ...accBase,
+      method: 'binomial_test',
       value: ref.accuracy - m.accuracy,
-      pValue: null,
+      pValue: pDrop,
+      maxVerdict: pDrop < config.pValue.alert ? 'alert' : 'warning',
       insufficient: false,
       describe: `accuracy ${formatNumber(m.accuracy)} on ${m.labelled} labelled records (reference ${formatNumber(ref.accuracy)})`,
       details,

@@ -38,6 +38,23 @@ describe('performance from actuals', () => {
     ).toBe(200);
   });
 
+  it('only warns when a drop past the threshold could be sampling noise (binomial test)', () => {
+    // Reference accuracy 0.7; 23 of 40 right (0.575) is 12.5 points lower, p = P(X <= 23 | 40, 0.7) ~ 0.06.
+    const small = makeWindow({ n: 40, seed: 3, idPrefix: 's' });
+    const truth = new Map(
+      small.id.map((id, i) => [
+        id,
+        i < 23 ? small.label[i] : small.label[i] === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE',
+      ]),
+    );
+    const ctx = ctxOf(ref, small, { referenceActuals: actualsFor(ref, 0.7), actuals: truth });
+    const [acc] = performanceActualsChecks(ctx, labelledCount(ctx));
+    expect(acc.value).toBeCloseTo(0.125, 12);
+    expect(acc.pValue).toBeGreaterThan(0.01);
+    expect(acc.pValue).toBeLessThan(0.1);
+    expect(judge(acc, null)).toBe('warning');
+  });
+
   it('reports the expected calibration error of the labelled window as a tracked finding', () => {
     const ctx = ctxOf(ref, cur, { referenceActuals: actualsFor(ref, 0.9), actuals: actualsFor(cur, 0.7) });
     const cal = performanceActualsChecks(ctx, labelledCount(ctx)).find(
