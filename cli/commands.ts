@@ -35,6 +35,12 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'merge the per-request part files of closed hours into one Parquet file per hour',
     load: async () => (await import('./compact.ts')).compactCommand,
   },
+  {
+    name: 'demo',
+    summary:
+      'play a whole scenario locally: baseline, normal then shifted traffic, a monitoring run after each',
+    load: async () => (await import('./demo.ts')).demoCommand,
+  },
 ];
 
 export function usage(commands: readonly CommandEntry[] = COMMANDS): string {

@@ -10,6 +10,7 @@
  *   h    = tanh(conv1d(x, W, b, kernel K, same padding))          [B,S,H]   = last_hidden_state
  *   pool = sum_s(h * mask) / max(sum_s(mask), 1)                   [B,H]
  *   logits = pool @ Wo + bo                                        [B,L]
+ * With `pooling: 'mean-max'` pool is [mean ; max over real tokens] ([B,2H], 0 for a text with no tokens).
  * Masking before the convolution makes a padded batch compute exactly what each text computes alone.
  */
 import onnxProto from 'onnx-proto';
@@ -32,7 +33,9 @@ export interface EncoderWeights {
   convBias: Float32Array;
   hiddenSize: number;
   kernelSize: number;
-  /** Output layer [hidden, labels] and bias [labels]. */
+  /** How `last_hidden_state` is pooled before the output layer. @default 'mean' */
+  pooling?: 'mean' | 'mean-max';
+  /** Output layer [pooled, labels] (pooled = hidden, or 2 * hidden for 'mean-max') and bias [labels]. */
   outWeight: Float32Array;
   outBias: Float32Array;
   numLabels: number;
@@ -47,11 +50,12 @@ export function buildEncoderModel(w: EncoderWeights, options: EncoderGraphOption
   validate(w);
   const useTypes = w.tokenTypeEmbeddings !== undefined;
   const pad = (w.kernelSize - 1) / 2;
+  const pooledDim = pooledWidth(w);
   const initializers: ITensorProto[] = [
     floatTensor('embeddings', [w.vocabSize, w.embedDim], w.embeddings),
     floatTensor('conv_weight', [w.hiddenSize, w.embedDim, w.kernelSize], w.convWeight),
     floatTensor('conv_bias', [w.hiddenSize], w.convBias),
-    floatTensor('out_weight', [w.hiddenSize, w.numLabels], w.outWeight),
+    floatTensor('out_weight', [pooledDim, w.numLabels], w.outWeight),
     floatTensor('out_bias', [w.numLabels], w.outBias),
     int64Tensor('axis_seq', [1], [1]),
     int64Tensor('axis_last', [1], [2]),
@@ -61,7 +65,11 @@ export function buildEncoderModel(w: EncoderWeights, options: EncoderGraphOption
   let emb = 'tok_emb';
   if (useTypes) {
     initializers.push(
-      floatTensor('type_embeddings', [w.typeVocabSize ?? 2, w.embedDim], w.tokenTypeEmbeddings as Float32Array),
+      floatTensor(
+        'type_embeddings',
+        [w.typeVocabSize ?? 2, w.embedDim],
+        w.tokenTypeEmbeddings as Float32Array,
+      ),
     );
     nodes.push(node('Gather', ['type_embeddings', 'token_type_ids'], ['type_emb'], { axis: 0 }));
     nodes.push(node('Add', ['tok_emb', 'type_emb'], ['sum_emb']));
@@ -82,8 +90,25 @@ export function buildEncoderModel(w: EncoderWeights, options: EncoderGraphOption
     node('ReduceSum', ['h_masked', 'axis_seq'], ['h_sum'], { keepdims: 0 }),
     node('ReduceSum', ['mask3', 'axis_seq'], ['mask_count'], { keepdims: 0 }),
     node('Max', ['mask_count', 'one'], ['mask_count_safe']),
-    node('Div', ['h_sum', 'mask_count_safe'], ['pooled']),
-    node('MatMul', ['pooled', 'out_weight'], ['logits_raw']),
+    node('Div', ['h_sum', 'mask_count_safe'], ['pooled_mean']),
+  );
+  let pooled = 'pooled_mean';
+  if (w.pooling === 'mean-max') {
+    // tanh is in [-1, 1], so subtracting 4 at padding keeps padded positions out of the max.
+    initializers.push(floatTensor('pad_penalty', [], new Float32Array([4])));
+    nodes.push(
+      node('Sub', ['mask3', 'one'], ['mask_minus_one']),
+      node('Mul', ['mask_minus_one', 'pad_penalty'], ['mask_penalty']),
+      node('Add', ['last_hidden_state', 'mask_penalty'], ['h_for_max']),
+      node('ReduceMax', ['h_for_max'], ['h_max'], { axes: [1], keepdims: 0 }),
+      node('Min', ['mask_count', 'one'], ['has_tokens']),
+      node('Mul', ['h_max', 'has_tokens'], ['pooled_max']),
+      node('Concat', ['pooled_mean', 'pooled_max'], ['pooled_mean_max'], { axis: 1 }),
+    );
+    pooled = 'pooled_mean_max';
+  }
+  nodes.push(
+    node('MatMul', [pooled, 'out_weight'], ['logits_raw']),
     node('Add', ['logits_raw', 'out_bias'], ['logits']),
   );
 
@@ -91,7 +116,8 @@ export function buildEncoderModel(w: EncoderWeights, options: EncoderGraphOption
     valueInfo('input_ids', onnx.TensorProto.DataType.INT64, ['batch', 'sequence']),
     valueInfo('attention_mask', onnx.TensorProto.DataType.INT64, ['batch', 'sequence']),
   ];
-  if (useTypes) inputs.push(valueInfo('token_type_ids', onnx.TensorProto.DataType.INT64, ['batch', 'sequence']));
+  if (useTypes)
+    inputs.push(valueInfo('token_type_ids', onnx.TensorProto.DataType.INT64, ['batch', 'sequence']));
 
   const model = onnx.ModelProto.create({
     irVersion: 7,
@@ -121,11 +147,15 @@ function validate(w: EncoderWeights): void {
   expect('embeddings', w.embeddings.length, w.vocabSize * w.embedDim);
   expect('convWeight', w.convWeight.length, w.hiddenSize * w.embedDim * w.kernelSize);
   expect('convBias', w.convBias.length, w.hiddenSize);
-  expect('outWeight', w.outWeight.length, w.hiddenSize * w.numLabels);
+  expect('outWeight', w.outWeight.length, pooledWidth(w) * w.numLabels);
   expect('outBias', w.outBias.length, w.numLabels);
   if (w.tokenTypeEmbeddings) {
     expect('tokenTypeEmbeddings', w.tokenTypeEmbeddings.length, (w.typeVocabSize ?? 2) * w.embedDim);
   }
+}
+
+function pooledWidth(w: EncoderWeights): number {
+  return w.pooling === 'mean-max' ? 2 * w.hiddenSize : w.hiddenSize;
 }
 
 type AttributeValue = number | number[];
@@ -149,7 +179,9 @@ function floatTensor(name: string, dims: number[], values: Float32Array): ITenso
 function int64Tensor(name: string, dims: number[], values: number[]): ITensorProto {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  values.forEach((v, i) => {
+    view.setBigInt64(i * 8, BigInt(v), true);
+  });
   return { name, dims, dataType: onnx.TensorProto.DataType.INT64, rawData: bytes };
 }
 

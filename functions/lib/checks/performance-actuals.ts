@@ -68,6 +68,8 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
       ...common,
       check: 'performance.macro_f1',
       title: 'Macro F1 (from actuals)',
+      // F1 has no exact test here; it moves with accuracy, so it alerts only when accuracy's fall is significant.
+      maxVerdict: pDrop < config.pValue.alert ? 'alert' : 'warning',
       referenceSize: ctx.reference.size,
       value: ref.macroF1 - m.macroF1,
       pValue: null,
