@@ -114,7 +114,8 @@ const STEPS: Step[] = [
   {
     name: 'demo',
     title: '`vigil demo` wall time',
-    about: 'The whole demo (server, baseline, four phases, a monitoring run after each); target under 2 minutes.',
+    about:
+      'The whole demo (server, baseline, four phases, a monitoring run after each); target under 2 minutes.',
     argv: [join(REPO, 'bin', 'vigil.mjs'), 'demo', '--data-dir', join(tmp, 'demo')],
     timeoutMs: 180_000,
   },
