@@ -6,6 +6,7 @@ import { loadReportAssets } from '../adapters/report-assets.ts';
 import { createS3Store } from '../adapters/s3-store.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { readMonitorFunctionConfig } from '../config.ts';
+import { mergeWithDuckDb } from '../lib/records/duckdb-merge.ts';
 import { type MonitorDeps, makeHandler } from './make-handler.ts';
 
 export type { MonitorDeps } from './make-handler.ts';
@@ -26,6 +27,8 @@ export function defaultDeps(): MonitorDeps {
         expiresIn: config.reportUrlTtlSeconds,
       }),
     metricsNamespace: config.metricsNamespace,
+    // The monitor has the DuckDB layer; its merger costs about a plain COPY (bench/RESULTS.md).
+    compaction: { merge: mergeWithDuckDb },
   };
 }
 

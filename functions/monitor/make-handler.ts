@@ -10,6 +10,7 @@ import { DEFAULT_WINDOW_MS, runMonitorJob } from '../lib/monitor/job.ts';
 import { reportKeys } from '../lib/monitor/keys.ts';
 import { type ModelVersion, modelsInStore } from '../lib/monitor/models.ts';
 import type { Verdict } from '../lib/monitor/types.ts';
+import { type CompactionResult, compactClosedHours, type HourMerger } from '../lib/records/compaction.ts';
 import type { RecordStore } from '../lib/records/store.ts';
 import type { ReportAssets } from '../lib/report/html.ts';
 
@@ -25,6 +26,11 @@ export interface MonitorDeps {
   reportAssets: () => Promise<ReportAssets>;
   /** A link to a report for the alert message (e.g. a presigned URL), when one can be made. */
   reportUrl?: (key: string) => Promise<string | null>;
+  /**
+   * Merge the closed hours' per-request part files before checking (the scheduled job's compaction);
+   * unset skips it. A failure is logged and does not stop the monitoring runs.
+   */
+  compaction?: { merge?: HourMerger };
   /** CloudWatch EMF namespace; metrics are logged only when set. */
   metricsNamespace?: string;
   log?: (line: string) => void;
@@ -53,11 +59,42 @@ export class MonitorRunFailedError extends Error {
   }
 }
 
+async function compactLog(
+  store: RecordStore,
+  now: Date,
+  merge: HourMerger | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const results: CompactionResult[] = await compactClosedHours(store, { now, merge });
+    const merged = results.filter((r) => r.partsMerged > 0);
+    log(
+      JSON.stringify({
+        event: 'compaction',
+        hours: merged.length,
+        parts: merged.reduce((a, r) => a + r.partsMerged, 0),
+        records: merged.reduce((a, r) => a + r.records, 0),
+      }),
+    );
+  } catch (e) {
+    // Compaction only tidies the log (readers dedupe by id); the monitoring run matters more.
+    const code = String((e as { code?: unknown })?.code ?? 'COMPACTION_FAILED');
+    log(
+      JSON.stringify({
+        event: 'compaction_failed',
+        code,
+        message: e instanceof Error ? e.message : String(e),
+      }),
+    );
+  }
+}
+
 export function makeHandler(deps: MonitorDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   return async (event: Partial<ScheduledEvent> = {}): Promise<{ runs: MonitorRunSummary[] }> => {
     const scheduled = event.time ? new Date(event.time) : null;
     const now = scheduled && !Number.isNaN(scheduled.getTime()) ? scheduled : deps.now();
+    if (deps.compaction) await compactLog(deps.store, now, deps.compaction.merge, log);
     const models: (ModelVersion & { labels?: string[] })[] =
       deps.models ?? (await modelsInStore(deps.store, ['predictions/']));
     const assets = await deps.reportAssets();

@@ -211,7 +211,7 @@ export class ServiceStack extends Stack {
     );
   }
 
-  /** The monitor reads the log, baselines and its own state, and writes reports and alert state. */
+  /** The monitor reads the log, baselines and its own state, writes reports and alert state, and compacts the log. */
   private grantMonitorAccess(fn: VigilFunction, bucket: IBucket): void {
     const readable = [PREFIX.predictions, PREFIX.actuals, PREFIX.baselines, PREFIX.reports, PREFIX.state];
     fn.fn.addToRolePolicy(
@@ -231,6 +231,13 @@ export class ServiceStack extends Stack {
       new PolicyStatement({
         actions: ['s3:PutObject'],
         resources: [PREFIX.reports, PREFIX.state].map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    // Hourly compaction: write the merged hour, then delete the part files it replaced.
+    fn.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects(`${PREFIX.predictions}*`)],
       }),
     );
   }

@@ -245,12 +245,17 @@ describe('ServiceStack', () => {
     ]);
   });
 
-  it('lets the monitor read the log, write only reports/ and state/, and publish to the topic', () => {
+  it('lets the monitor read the log, write reports/ and state/, compact predictions/, and publish', () => {
     const statements = statementsOf(service, 'Vigil scheduled monitoring run, one per model version');
     const puts = statements.filter((s) => s.Action === 's3:PutObject');
     expect(puts).toEqual([
       { Effect: 'Allow', Action: 's3:PutObject', Resource: [objectArn('reports/'), objectArn('state/')] },
     ]);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject', 's3:PutObject'],
+      Resource: objectArn('predictions/'),
+    });
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 's3:ListBucket',
@@ -266,8 +271,9 @@ describe('ServiceStack', () => {
         Resource: { 'Fn::ImportValue': 'Vigil-TopicKeyArn' },
       }),
     );
+    const deletes = statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
+    expect(deletes.map((s) => s.Resource)).toEqual([objectArn('predictions/')]);
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions).not.toContain('s3:DeleteObject');
     expect(actions.some((a) => a.endsWith('*') && a.startsWith('s3:'))).toBe(false);
   });
 

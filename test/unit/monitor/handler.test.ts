@@ -46,6 +46,41 @@ afterEach(async () => {
 });
 
 describe('monitor handler', () => {
+  it('compacts the closed hours of the log before checking, and the window still sees every record', async () => {
+    // Prepare: 120 records written as 12 requests (part files) in one closed hour.
+    await store.putObject(baselineKey(MODEL.name, MODEL.version), encodePredictions(records(1, 150, 0)));
+    const rows = records(3, 120, Date.parse(EVENT_TIME) - 5 * 3_600_000).map((r, i) => ({
+      ...r,
+      timestamp: new Date(Date.parse(EVENT_TIME) - 5 * 3_600_000 + i * 20_000),
+    }));
+    for (let i = 0; i < 120; i += 10) await store.putPredictions(rows.slice(i, i + 10));
+    const hourPrefix = 'predictions/model=test-model/version=1/';
+    expect((await store.list(hourPrefix)).length).toBe(12);
+    const lines: string[] = [];
+    const handler = makeHandler({
+      store,
+      now: () => new Date(EVENT_TIME),
+      notifiers: [],
+      reportAssets: async () => ({ echartsJs: '' }),
+      compaction: {},
+      log: (l) => lines.push(l),
+    });
+    // Act
+    const out = await handler({ time: EVENT_TIME });
+    // Assess
+    expect((await store.list(hourPrefix)).length).toBe(1);
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual({
+      event: 'compaction',
+      hours: 1,
+      parts: 12,
+      records: 120,
+    });
+    const report = JSON.parse(
+      new TextDecoder().decode((await store.getObject(out.runs[0].report as string)) ?? new Uint8Array()),
+    );
+    expect(report.metrics['volume.current']).toBe(120);
+  });
+
   it('checks every model version in the log for the window ending at the scheduled time', async () => {
     // Prepare
     await store.putObject(baselineKey(MODEL.name, MODEL.version), encodePredictions(records(1, 150, 0)));
