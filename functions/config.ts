@@ -59,7 +59,7 @@ export interface MonitorFunctionConfig {
   bucket: string;
   /** SNS topic alerts are published to (VIGIL_TOPIC_ARN); unset means no alerts are sent. */
   topicArn: string | undefined;
-  /** Lifetime of the presigned report link in alerts (VIGIL_REPORT_URL_TTL_SECONDS). @default 604800 (7 days) */
+  /** Lifetime of the presigned report link in alerts (VIGIL_REPORT_URL_TTL_SECONDS). @default 43200 (12 hours, as the stack sets) */
   reportUrlTtlSeconds: number;
   /** CloudWatch namespace of the drift metrics (VIGIL_METRICS_NAMESPACE); unset means none are logged. */
   metricsNamespace: string | undefined;
@@ -85,7 +85,7 @@ export function readMonitorFunctionConfig(env: NodeJS.ProcessEnv = process.env):
   return {
     bucket,
     topicArn: env.VIGIL_TOPIC_ARN?.trim() || undefined,
-    reportUrlTtlSeconds: positive('VIGIL_REPORT_URL_TTL_SECONDS', 7 * 24 * 3600),
+    reportUrlTtlSeconds: positive('VIGIL_REPORT_URL_TTL_SECONDS', 12 * 3600),
     metricsNamespace: env.VIGIL_METRICS_NAMESPACE?.trim() || undefined,
     model: name && version ? { name, version } : undefined,
     windowHours: positive('VIGIL_MONITOR_WINDOW_HOURS', 24),

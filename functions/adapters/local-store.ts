@@ -51,11 +51,31 @@ export class LocalObjectStore implements ObjectStore {
     return join(this.root, ...key.split('/'));
   }
 
+  /** Directories this store made; an hour's partition is made once, not on every request. */
+  private readonly madeDirs = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
   private async writeAtomic(key: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.writeOnce(key, bytes);
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+      // A directory was removed behind our back (e.g. the data dir was cleared): make them again once.
+      this.madeDirs.clear();
+      await this.writeOnce(key, bytes);
+    }
+  }
+
+  private async writeOnce(key: string, bytes: Uint8Array): Promise<void> {
     const target = this.localPath(key);
     const tmp = join(this.root, TMP_DIR, `${randomBytes(12).toString('hex')}.tmp`);
-    await mkdir(dirname(tmp), { recursive: true });
-    await mkdir(dirname(target), { recursive: true });
+    await this.ensureDir(dirname(tmp));
+    await this.ensureDir(dirname(target));
     // fsync before rename: a rename that survives a crash must point at complete bytes.
     const fh = await open(tmp, 'w');
     try {

@@ -31,6 +31,20 @@ describe('LocalStore specifics', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 
+  it('keeps writing after its data dir was removed behind its back (directories are cached)', async () => {
+    const dir = await freshDir();
+    const store = new LocalObjectStore(dir);
+    await store.putObject('predictions/model=m/version=1/date=2026-01-01/hour=00/a.parquet', 'one');
+    await rm(dir, { recursive: true, force: true });
+    await store.putObject('predictions/model=m/version=1/date=2026-01-01/hour=00/b.parquet', 'two');
+    expect(
+      new TextDecoder().decode(
+        (await store.getObject('predictions/model=m/version=1/date=2026-01-01/hour=00/b.parquet')) ??
+          undefined,
+      ),
+    ).toBe('two');
+  });
+
   it('refuses keys that escape the root', async () => {
     const store = new LocalObjectStore(await freshDir());
     await expect(store.putObject('../evil', 'x')).rejects.toMatchObject({ code: 'STORE_IO_FAILED' });

@@ -149,7 +149,7 @@ describe('readMonitorFunctionConfig', () => {
     ).toEqual({
       bucket: 'b',
       topicArn: 'arn:t',
-      reportUrlTtlSeconds: 604800,
+      reportUrlTtlSeconds: 43200,
       metricsNamespace: 'Vigil',
       model: undefined,
       windowHours: 24,
