@@ -6,6 +6,7 @@ import type { MonitorReport } from './types.ts';
 
 /** Reports charted and consulted per run; older ones stay in storage. @default 90 */
 export const HISTORY_LIMIT = 90;
+const HISTORY_READ_CONCURRENCY = 8;
 /** Past windows of the same length whose volumes make the usual volume. */
 const VOLUME_LOOKBACK = 7;
 
@@ -19,18 +20,26 @@ export async function loadReportHistory(
   const keys = (await store.list(prefix)).filter(
     (k) => isReportJsonKey(k) && k !== exceptKey && k < exceptKey,
   );
-  const out: MonitorReport[] = [];
-  for (const key of keys.slice(-limit)) {
-    const bytes = await store.getObject(key);
-    if (!bytes) continue;
-    try {
-      const r = JSON.parse(new TextDecoder().decode(bytes)) as MonitorReport;
-      if (r?.schemaVersion === 1) out.push(r);
-    } catch {
-      // A damaged old report must not stop today's run; it is simply not charted.
+  const wanted = keys.slice(-limit);
+  const loaded: (MonitorReport | null)[] = new Array(wanted.length).fill(null);
+  let next = 0;
+  // A few reads at a time: on S3 ninety sequential GETs would dominate the run.
+  const worker = async () => {
+    while (next < wanted.length) {
+      const i = next++;
+      const bytes = await store.getObject(wanted[i]);
+      if (!bytes) continue;
+      try {
+        const r = JSON.parse(new TextDecoder().decode(bytes)) as MonitorReport;
+        // Only the time series is charted from history; the projector sample is the bulk of a report.
+        if (r?.schemaVersion === 1) loaded[i] = { ...r, projector: undefined };
+      } catch {
+        // A damaged old report must not stop today's run; it is simply not charted.
+      }
     }
-  }
-  return out;
+  };
+  await Promise.all(Array.from({ length: Math.min(HISTORY_READ_CONCURRENCY, wanted.length) }, worker));
+  return loaded.filter((r): r is MonitorReport => r !== null);
 }
 
 /** Median record count of the latest past windows as long as this one, or null without such history. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findingsAsEmf } from '../../../functions/lib/monitor/emf.ts';
 import { formatFindingsTable } from '../../../functions/lib/monitor/format-table.ts';
-import { usualVolume } from '../../../functions/lib/monitor/history.ts';
+import { loadReportHistory, usualVolume } from '../../../functions/lib/monitor/history.ts';
 import { isReportJsonKey, reportKeys } from '../../../functions/lib/monitor/keys.ts';
 import { runMonitor } from '../../../functions/lib/monitor/run.ts';
 import type { MonitorReport } from '../../../functions/lib/monitor/types.ts';
+import type { ObjectStore } from '../../../functions/lib/records/store.ts';
 import { MODEL, makeWindow } from './make-windows.ts';
 
 const reportOf = (currentSize: number) =>
@@ -63,5 +64,43 @@ describe('report outputs', () => {
       }) as unknown as MonitorReport;
     expect(usualVolume([past(24, 100), past(1, 5), past(24, 300), past(24, 200)], 24 * 3_600_000)).toBe(200);
     expect(usualVolume([past(1, 5)], 24 * 3_600_000)).toBeNull();
+  });
+});
+
+describe('loadReportHistory', () => {
+  it('returns the newest reports before this run, oldest first, without projectors or damaged files', async () => {
+    // Prepare: 12 hourly reports, one of them damaged, in an in-memory store.
+    const objects = new Map<string, Uint8Array>();
+    const store = {
+      list: async (prefix: string) => [...objects.keys()].filter((k) => k.startsWith(prefix)).sort(),
+      getObject: async (key: string) => objects.get(key) ?? null,
+    } as unknown as ObjectStore;
+    const keyAt = (h: number) =>
+      reportKeys(MODEL.name, MODEL.version, new Date(Date.UTC(2026, 2, 1, h))).json;
+    for (let h = 0; h < 12; h++) {
+      const body =
+        h === 7 ? '{"schemaVersion": 1, "trunc' : JSON.stringify({ ...report, runAt: `hour ${h}` });
+      objects.set(keyAt(h), new TextEncoder().encode(body));
+    }
+    const withProjector = { ...report, projector: { points: [], clusters: [] } };
+    objects.set(keyAt(3), new TextEncoder().encode(JSON.stringify({ ...withProjector, runAt: 'hour 3' })));
+
+    // Act: the run at hour 10 reads at most 5 earlier reports.
+    const history = await loadReportHistory(
+      store,
+      reportKeys(MODEL.name, MODEL.version, new Date(0)).prefix,
+      keyAt(10),
+      5,
+    );
+
+    // Assess: hours 5..9, minus the damaged hour 7, in time order.
+    expect(history.map((r) => r.runAt)).toEqual(['hour 5', 'hour 6', 'hour 8', 'hour 9']);
+    const all = await loadReportHistory(
+      store,
+      reportKeys(MODEL.name, MODEL.version, new Date(0)).prefix,
+      keyAt(10),
+    );
+    expect(all.find((r) => r.runAt === 'hour 3')?.projector).toBeUndefined();
+    expect(all).toHaveLength(9);
   });
 });
