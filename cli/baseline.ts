@@ -15,8 +15,7 @@ import { baselineKey, baselineLabelsKey } from '../functions/lib/monitor/keys.ts
 import { encodeActuals, encodePredictions } from '../functions/lib/records/parquet.ts';
 import type { PredictionRecord } from '../functions/lib/records/schema.ts';
 import { PARQUET_CONTENT_TYPE, type RecordStore } from '../functions/lib/records/store.ts';
-import type { CliCommand } from './commands.ts';
-import { errorLine, UsageError } from './monitor.ts';
+import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil baseline --input FILE [options]
 
@@ -145,19 +144,10 @@ export async function buildBaseline(
   };
 }
 
-export const baselineCommand: CliCommand = {
-  async run(argv) {
-    let options: BaselineOptions | 'help';
-    try {
-      options = parseBaselineArgs(argv);
-    } catch (e) {
-      console.error(`${errorLine(e)}\n\n${USAGE}`);
-      return 2;
-    }
-    if (options === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
+export const baselineCommand: CliCommand = defineCommand({
+  usage: USAGE,
+  parse: (argv) => parseBaselineArgs(argv),
+  async execute(options) {
     try {
       const classifier = await loadTextClassifier(options.modelDir);
       try {
@@ -193,4 +183,4 @@ export const baselineCommand: CliCommand = {
       return 1;
     }
   },
-};
+});

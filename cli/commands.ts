@@ -8,6 +8,47 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
+/** A mistake in the command line: the command prints it with its usage and exits 2. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** `error CODE: message` for errors with a stable code, `error: message` otherwise. */
+export function errorLine(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === 'string' && !message.startsWith(code)
+    ? `error ${code}: ${message}`
+    : `error: ${message}`;
+}
+
+/**
+ * A command from its parser and its body: a parse error prints the message and usage (exit 2),
+ * `--help` prints the usage (exit 0), anything else is the body's exit code.
+ */
+export function defineCommand<O>(spec: {
+  usage: string;
+  parse: (argv: string[]) => O | 'help';
+  execute: (options: O) => Promise<number>;
+}): CliCommand {
+  return {
+    async run(argv) {
+      let options: O | 'help';
+      try {
+        options = spec.parse(argv);
+      } catch (e) {
+        console.error(`${errorLine(e)}\n\n${spec.usage}`);
+        return 2;
+      }
+      if (options === 'help') {
+        console.log(spec.usage);
+        return 0;
+      }
+      return spec.execute(options);
+    },
+  };
+}
+
 export interface CommandEntry {
   name: string;
   summary: string;

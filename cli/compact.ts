@@ -18,7 +18,7 @@ import {
   predictionsHourPrefix,
 } from '../functions/lib/records/layout.ts';
 import type { RecordStore } from '../functions/lib/records/store.ts';
-import type { CliCommand } from './commands.ts';
+import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil compact [options]
 
@@ -54,52 +54,57 @@ async function compactNamedHour(
   return results;
 }
 
-async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'data-dir': { type: 'string', default: '.vigil' },
-        hour: { type: 'string' },
-        model: { type: 'string' },
-        version: { type: 'string' },
-        now: { type: 'string' },
-        engine: { type: 'string', default: 'duckdb' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`vigil compact: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const engine = values.engine as string;
-  if (engine !== 'duckdb' && engine !== 'js') {
-    console.error(`vigil compact: --engine must be duckdb or js, got ${engine}`);
-    return 2;
-  }
-  const now = values.now ? new Date(values.now as string) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    console.error(`vigil compact: --now is not an ISO-8601 time: ${values.now}`);
-    return 2;
-  }
-  const hourMatch = values.hour ? HOUR_RE.exec(values.hour as string) : null;
-  if (values.hour && !hourMatch) {
-    console.error(`vigil compact: --hour must look like 2026-11-29T14, got ${values.hour}`);
-    return 2;
-  }
+interface CompactOptions {
+  dataDir: string;
+  hour: { date: string; hour: number } | null;
+  model?: string;
+  version?: string;
+  now: Date;
+  engine: 'duckdb' | 'js';
+}
+
+export function parseCompactArgs(argv: string[]): CompactOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string', default: '.vigil' },
+      hour: { type: 'string' },
+      model: { type: 'string' },
+      version: { type: 'string' },
+      now: { type: 'string' },
+      engine: { type: 'string', default: 'duckdb' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const engine = values.engine;
+  if (engine !== 'duckdb' && engine !== 'js')
+    throw new UsageError(`--engine must be duckdb or js, got ${engine}`);
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not an ISO-8601 time: ${values.now}`);
+  const hourMatch = values.hour ? HOUR_RE.exec(values.hour) : null;
+  if (values.hour && !hourMatch)
+    throw new UsageError(`--hour must look like 2026-11-29T14, got ${values.hour}`);
+  return {
+    dataDir: values['data-dir'],
+    hour: hourMatch ? { date: hourMatch[1], hour: Number(hourMatch[2]) } : null,
+    model: values.model,
+    version: values.version,
+    now,
+    engine,
+  };
+}
+
+async function execute(options: CompactOptions): Promise<number> {
+  const { engine, now } = options;
   const merge = engine === 'duckdb' ? mergeWithDuckDb : mergeWithHyparquet;
-  const store = createLocalStore(values['data-dir'] as string);
-  const filter = { model: values.model as string | undefined, version: values.version as string | undefined };
+  const store = createLocalStore(options.dataDir);
+  const filter = { model: options.model, version: options.version };
   const started = performance.now();
   try {
-    const results = hourMatch
-      ? await compactNamedHour(store, hourMatch[1], Number(hourMatch[2]), filter, merge)
+    const results = options.hour
+      ? await compactNamedHour(store, options.hour.date, options.hour.hour, filter, merge)
       : await compactClosedHours(store, { now, merge, ...filter });
     let records = 0;
     for (const r of results.filter((r) => r.partsMerged > 0)) {
@@ -113,10 +118,9 @@ async function run(argv: string[]): Promise<number> {
     console.log(`vigil compact: ${records} records in ${seconds.toFixed(2)} s`);
     return 0;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    console.error(`vigil compact: ${code ? `${code}: ` : ''}${(err as Error).message}`);
+    console.error(`vigil compact: ${errorLine(err)}`);
     return 1;
   }
 }
 
-export const compactCommand: CliCommand = { run };
+export const compactCommand: CliCommand = defineCommand({ usage: USAGE, parse: parseCompactArgs, execute });

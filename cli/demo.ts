@@ -14,10 +14,9 @@ import { readServingConfig } from '../functions/config.ts';
 import { runMonitorJob } from '../functions/lib/monitor/job.ts';
 import type { Finding, MonitorReport } from '../functions/lib/monitor/types.ts';
 import { buildBaseline } from './baseline.ts';
-import type { CliCommand } from './commands.ts';
+import { type CliCommand, defineCommand, errorLine } from './commands.ts';
 import { type DemoPhase, FULL_SIZES, planDemo, QUICK_SIZES } from './demo/phases.ts';
 import { readPools } from './demo/traffic.ts';
-import { errorLine } from './monitor.ts';
 import { startServer } from './serve.ts';
 
 const USAGE = `usage: vigil demo [options]
@@ -135,18 +134,7 @@ function storyOf(report: MonitorReport): string[] {
   return lines;
 }
 
-async function run(argv: string[]): Promise<number> {
-  let options: DemoOptions | 'help';
-  try {
-    options = parseDemoArgs(argv);
-  } catch (e) {
-    console.error(`${errorLine(e)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+async function execute(options: DemoOptions): Promise<number> {
   const started = performance.now();
   const say = (line: string) =>
     process.stderr.write(
@@ -241,4 +229,8 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-export const demoCommand: CliCommand = { run };
+export const demoCommand: CliCommand = defineCommand({
+  usage: USAGE,
+  parse: (argv) => parseDemoArgs(argv),
+  execute,
+});

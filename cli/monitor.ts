@@ -11,7 +11,7 @@ import { formatFindingsTable } from '../functions/lib/monitor/format-table.ts';
 import { DEFAULT_WINDOW_MS, type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
 import { modelsInStore } from '../functions/lib/monitor/models.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
-import type { CliCommand } from './commands.ts';
+import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil monitor [options]
 
@@ -31,19 +31,6 @@ const USAGE = `usage: vigil monitor [options]
   --dry-run               show the alerts that would be sent; send nothing and change no alert state
   --no-alerts             skip alerting (findings and reports only)
   -h, --help              show this help`;
-
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-}
-
-/** "error CODE: message" for errors that carry a stable code. */
-export function errorLine(e: unknown): string {
-  const code = (e as { code?: unknown })?.code;
-  const message = e instanceof Error ? e.message : String(e);
-  return typeof code === 'string' && !message.startsWith(code)
-    ? `error ${code}: ${message}`
-    : `error: ${message}`;
-}
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -193,19 +180,10 @@ async function resolveModel(
   );
 }
 
-export const monitorCommand: CliCommand = {
-  async run(argv) {
-    let options: MonitorOptions | 'help';
-    try {
-      options = parseMonitorArgs(argv);
-    } catch (e) {
-      console.error(`${errorLine(e)}\n\n${USAGE}`);
-      return 2;
-    }
-    if (options === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
+export const monitorCommand: CliCommand = defineCommand({
+  usage: USAGE,
+  parse: (argv) => parseMonitorArgs(argv),
+  async execute(options) {
     try {
       const { createLocalStore } = await import('../functions/adapters/local-store.ts');
       const { loadReportAssets } = await import('../functions/adapters/report-assets.ts');
@@ -256,4 +234,4 @@ export const monitorCommand: CliCommand = {
       return 1;
     }
   },
-};
+});

@@ -15,7 +15,7 @@ import { type LoadedTextClassifier, loadTextClassifier } from '../functions/lib/
 import { reportsPrefix } from '../functions/lib/records/layout.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
 import { makeHandler as makePredictHandler } from '../functions/predict/make-handler.ts';
-import type { CliCommand } from './commands.ts';
+import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 import { createHttpApiServer } from './http-server.ts';
 
 export interface ServeOptions {
@@ -42,10 +42,6 @@ const USAGE = `usage: vigil serve [options]
   --s3-endpoint URL   S3-compatible endpoint (path-style), e.g. a local S3 server
   --region REGION     S3 region (default us-east-1)
   -h, --help          show this help`;
-
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-}
 
 export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
   const { values } = parseArgs({
@@ -185,24 +181,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function run(argv: string[]): Promise<number> {
-  let options: ServeOptions | 'help';
-  try {
-    options = parseServeArgs(argv);
-  } catch (err) {
-    console.error(`vigil serve: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+async function execute(options: ServeOptions): Promise<number> {
   let running: RunningServer;
   try {
     running = await startServer(options);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    console.error(`vigil serve: ${code ? `${code}: ` : ''}${(err as Error).message}`);
+    console.error(`vigil serve: ${errorLine(err)}`);
     return 1;
   }
   const { info } = running.classifier;
@@ -218,4 +202,4 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-export const serveCommand: CliCommand = { run };
+export const serveCommand: CliCommand = defineCommand({ usage: USAGE, parse: parseServeArgs, execute });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBaselineArgs } from '../../../cli/baseline.ts';
-import { errorLine, parseDuration, parseMonitorArgs, UsageError } from '../../../cli/monitor.ts';
+import { errorLine, UsageError } from '../../../cli/commands.ts';
+import { parseDuration, parseMonitorArgs } from '../../../cli/monitor.ts';
 
 describe('vigil monitor arguments', () => {
   it('parses durations in ms, s, m, h and d', () => {
