@@ -1,24 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorReport } from '../../functions/lib/monitor/types.ts';
-
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
-
-async function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [VIGIL, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { vigil } from './helpers/vigil-cli.ts';
 
 /** The lines of one "Run N: ..." block of the story. */
 function runBlock(stdout: string, n: number): string {

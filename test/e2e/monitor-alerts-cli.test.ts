@@ -1,20 +1,12 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStore } from '../../functions/adapters/local-store.ts';
-import { buildPredictionRecords } from '../../functions/lib/http/prediction-records.ts';
-import { loadTextClassifier } from '../../functions/lib/inference/index.ts';
 import { TWO_LABEL_SPEC, writeFixtureBundle } from '../fixtures/bundles/build-bundle.ts';
+import { logPredictions, vigil } from './helpers/vigil-cli.ts';
 
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const NOW = '2026-03-02T00:00:00.000Z';
 const STATE = ['state', 'model=fixture-sentiment', 'version=1.0.0', 'alerts.json'];
 
@@ -24,16 +16,6 @@ let dataDir: string;
 let webhook: Server;
 let webhookUrl: string;
 const posts: unknown[] = [];
-
-async function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [VIGIL, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const exists = (path: string) =>
   access(path).then(
@@ -75,23 +57,12 @@ beforeAll(async () => {
   ]);
   expect(baseline.code).toBe(0);
 
-  const classifier = await loadTextClassifier(bundle);
-  try {
-    const texts = Array.from({ length: 120 }, (_, i) => longText(i));
-    const store = createLocalStore(dataDir);
-    const records = buildPredictionRecords(texts, await classifier.predict(texts), {
-      ids: texts.map(() => store.nextPartId()),
-      timestampMs: Date.parse(NOW) - 3_600_000,
-      model: { name: classifier.info.name, version: classifier.info.version },
-      latencyMs: 1,
-      requestId: 'e2e-alerts',
-      storeText: true,
-      hashText: (t) => createHash('sha256').update(t).digest('hex'),
-    });
-    await store.putPredictions(records);
-  } finally {
-    await classifier.close();
-  }
+  await logPredictions(
+    bundle,
+    dataDir,
+    Array.from({ length: 120 }, (_, i) => longText(i)),
+    Date.parse(NOW) - 3_600_000,
+  );
 });
 
 afterAll(async () => {

@@ -1,19 +1,11 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStore } from '../../functions/adapters/local-store.ts';
-import { buildPredictionRecords } from '../../functions/lib/http/prediction-records.ts';
-import { loadTextClassifier } from '../../functions/lib/inference/index.ts';
 import type { MonitorReport } from '../../functions/lib/monitor/types.ts';
 import { TWO_LABEL_SPEC, writeFixtureBundle } from '../fixtures/bundles/build-bundle.ts';
+import { logPredictions, vigil } from './helpers/vigil-cli.ts';
 
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const NOW = '2026-03-02T00:00:00.000Z';
 
 const POSITIVE = [
@@ -35,16 +27,6 @@ let root: string;
 let bundle: string;
 let dataDir: string;
 
-async function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [VIGIL, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'vigil-e2e-monitor-'));
   bundle = await writeFixtureBundle(join(root, 'bundle'), TWO_LABEL_SPEC);
@@ -55,24 +37,8 @@ beforeAll(async () => {
   await writeFile(join(root, 'reference.tsv'), `sentence\tlabel\n${rows.join('\n')}\n`);
 
   // Logged traffic: the same kind of texts, written through the store as the predict handler would.
-  const classifier = await loadTextClassifier(bundle);
-  try {
-    const texts = Array.from({ length: 60 }, (_, i) => `${(i % 3 ? POSITIVE : NEGATIVE)[i % 5]} ${100 + i}`);
-    const store = createLocalStore(dataDir);
-    const predictions = await classifier.predict(texts);
-    const records = buildPredictionRecords(texts, predictions, {
-      ids: texts.map(() => store.nextPartId()),
-      timestampMs: Date.parse(NOW) - 2 * 3_600_000,
-      model: { name: classifier.info.name, version: classifier.info.version },
-      latencyMs: 1,
-      requestId: 'e2e',
-      storeText: true,
-      hashText: (t) => createHash('sha256').update(t).digest('hex'),
-    });
-    await store.putPredictions(records);
-  } finally {
-    await classifier.close();
-  }
+  const texts = Array.from({ length: 60 }, (_, i) => `${(i % 3 ? POSITIVE : NEGATIVE)[i % 5]} ${100 + i}`);
+  await logPredictions(bundle, dataDir, texts, Date.parse(NOW) - 2 * 3_600_000);
 });
 
 afterAll(async () => {
