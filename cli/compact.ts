@@ -3,6 +3,7 @@
  * Crash-safe by construction (merged file first, then the parts it replaced; readers dedupe by id).
  */
 import { parseArgs } from 'node:util';
+import { mergeWithDuckDb } from '../functions/adapters/duckdb-merge.ts';
 import { createLocalStore } from '../functions/adapters/local-store.ts';
 import {
   type CompactionResult,
@@ -11,7 +12,6 @@ import {
   type HourMerger,
   mergeWithHyparquet,
 } from '../functions/lib/records/compaction.ts';
-import { mergeWithDuckDb } from '../functions/lib/records/duckdb-merge.ts';
 import {
   type PredictionHour,
   parsePredictionKey,

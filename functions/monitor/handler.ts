@@ -2,11 +2,11 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { mergeWithDuckDb } from '../adapters/duckdb-merge.ts';
 import { loadReportAssets } from '../adapters/report-assets.ts';
 import { createS3Store } from '../adapters/s3-store.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { readMonitorFunctionConfig } from '../config.ts';
-import { mergeWithDuckDb } from '../lib/records/duckdb-merge.ts';
 import { type MonitorDeps, makeHandler } from './make-handler.ts';
 
 export type { MonitorDeps } from './make-handler.ts';

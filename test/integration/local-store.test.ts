@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readPredictionColumnsDuckDb } from '../../functions/adapters/duckdb-reader.ts';
 import { createLocalStore, LocalObjectStore } from '../../functions/adapters/local-store.ts';
-import { readPredictionColumnsDuckDb } from '../../functions/lib/records/duckdb-reader.ts';
 import { readPredictionColumns } from '../../functions/lib/records/read.ts';
 import { describeStoreContract } from './store-contract.ts';
 

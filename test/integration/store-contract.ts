@@ -4,9 +4,9 @@
  */
 import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
+import { mergeWithDuckDb } from '../../functions/adapters/duckdb-merge.ts';
+import { readPredictionColumnsDuckDb } from '../../functions/adapters/duckdb-reader.ts';
 import { compactHour } from '../../functions/lib/records/compaction.ts';
-import { mergeWithDuckDb } from '../../functions/lib/records/duckdb-merge.ts';
-import { readPredictionColumnsDuckDb } from '../../functions/lib/records/duckdb-reader.ts';
 import { decodePredictions } from '../../functions/lib/records/parquet.ts';
 import { readActuals, readPredictionColumns, readPredictions } from '../../functions/lib/records/read.ts';
 import type { RecordStore } from '../../functions/lib/records/store.ts';

@@ -7,9 +7,9 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBListVector, type DuckDBVector } from '@duckdb/node-api';
-import { type PredictionColumns, PredictionColumnsBuilder } from './columns.ts';
-import { listPredictionKeys, type PredictionWindow } from './read.ts';
-import type { ObjectStore } from './store.ts';
+import { type PredictionColumns, PredictionColumnsBuilder } from '../lib/records/columns.ts';
+import { listPredictionKeys, type PredictionWindow } from '../lib/records/read.ts';
+import type { ObjectStore } from '../lib/records/store.ts';
 
 export interface DuckDbReadOptions {
   /** Where a remote store's objects are downloaded; a fresh temp dir is made (and removed) if absent. */

@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { HourMerger } from './compaction.ts';
+import type { HourMerger } from '../lib/records/compaction.ts';
+import { PREDICTION_COLUMNS } from '../lib/records/parquet.ts';
 import { materialise } from './duckdb-reader.ts';
-import { PREDICTION_COLUMNS } from './parquet.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
