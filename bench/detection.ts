@@ -8,7 +8,6 @@
  *
  * Default texts: data/demo-corpus.jsonl. With --datasets: SST-2 and the UCI sentences (never committed).
  */
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { runMonitor } from '../functions/lib/monitor/run.ts';
 import type { MonitorReport } from '../functions/lib/monitor/types.ts';
 import { type WindowRow, windowFromRows } from '../functions/lib/monitor/window.ts';
 import { createRng, type Rng, randomInt } from '../functions/lib/stats/rng.ts';
+import { embedWithTruth } from '../tools/eval/monitor-datasets.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,29 +45,8 @@ interface Row extends WindowRow {
   trueLabel: string | null;
 }
 
-async function embed(classifier: TextClassifier, texts: readonly DemoText[]): Promise<Row[]> {
-  const out: Row[] = [];
-  for (let i = 0; i < texts.length; i += 64) {
-    const batch = texts.slice(i, i + 64);
-    const predictions = await classifier.predict(batch.map((t) => t.text));
-    predictions.forEach((p, j) => {
-      const text = batch[j].text;
-      out.push({
-        id: '',
-        label: p.label,
-        score: p.score,
-        text,
-        text_sha256: createHash('sha256').update(text).digest('hex'),
-        text_chars: [...text].length,
-        truncated: p.truncated,
-        unknown_token_ratio: p.unknownTokenRatio,
-        embedding: p.embedding,
-        trueLabel: batch[j].label,
-      });
-    });
-  }
-  return out;
-}
+const embed = (classifier: TextClassifier, texts: readonly DemoText[], tag: string): Promise<Row[]> =>
+  embedWithTruth(classifier, texts, tag, (t) => t.label);
 
 interface Pools {
   home: Row[];
@@ -168,12 +147,12 @@ const source = readPools(args.datasets);
 const classifier = await loadTextClassifier(args.model);
 let pools: Pools;
 try {
-  const home = await embed(classifier, source.inDomain);
+  const home = await embed(classifier, source.inDomain, 'home');
   pools = {
     home,
-    other: await embed(classifier, source.otherDomains),
-    empty: await embed(classifier, [emptyText()]),
-    long: await embed(classifier, source.inDomain.slice(0, 200).map(veryLongText)),
+    other: await embed(classifier, source.otherDomains, 'other'),
+    empty: await embed(classifier, [emptyText()], 'empty'),
+    long: await embed(classifier, source.inDomain.slice(0, 200).map(veryLongText), 'long'),
   };
 } finally {
   await classifier.close();

@@ -3,19 +3,11 @@
  * the asset folder holds `model/`, because a layer's content lands directly under /opt.
  */
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Architecture, Code, LayerVersion, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { publishStagedFolder } from './staging.ts';
 
 /** Where the model lands in the function's file system; VIGIL_MODEL_DIR points here. */
 export const MODEL_MOUNT_DIR = '/opt/model';
@@ -62,15 +54,7 @@ export function stageModelFolder(projectRoot: string, modelDir: string): string 
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
   cpSync(src, join(building, 'model'), { recursive: true });
-  writeFileSync(join(building, '.complete'), src);
-  rmSync(target, { recursive: true, force: true });
-  try {
-    renameSync(building, target);
-  } catch (err) {
-    if (!existsSync(join(target, '.complete'))) throw err;
-    rmSync(building, { recursive: true, force: true });
-  }
-  return target;
+  return publishStagedFolder(building, target, src);
 }
 
 export class ModelLayer extends Construct {

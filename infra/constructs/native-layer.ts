@@ -3,11 +3,12 @@
  * synth time as nodejs/node_modules/<pkg> so the runtime's module resolution finds it under /opt.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { AssetHashType } from 'aws-cdk-lib';
 import { type Architecture, Code, LayerVersion, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { publishStagedFolder } from './staging.ts';
 
 /** One package copied into the layer; `include` filters its files (paths relative to the package, '/'). */
 export interface LayerPackage {
@@ -81,16 +82,7 @@ export function stageLayerFolder(
       },
     });
   }
-  writeFileSync(join(building, '.complete'), `${versions.join('\n')}\n`);
-  rmSync(target, { recursive: true, force: true });
-  try {
-    renameSync(building, target);
-  } catch (err) {
-    // Another process staged the same content first; theirs is identical.
-    if (!existsSync(join(target, '.complete'))) throw err;
-    rmSync(building, { recursive: true, force: true });
-  }
-  return target;
+  return publishStagedFolder(building, target, `${versions.join('\n')}\n`);
 }
 
 export class NativeLayer extends Construct {

@@ -28,18 +28,22 @@ export function readUciSentences(datasetsDir: string, domain: UciDomain): Labell
   return rows;
 }
 
-export interface EmbeddedText extends WindowRow {
-  trueLabel: string;
+export interface EmbeddedText<L = string> extends WindowRow {
+  trueLabel: L;
 }
 
-/** Runs the model over `texts` once, in batches; `tag` keeps ids unique across corpora. */
-export async function embedTexts(
+/**
+ * Runs the model over `texts` once, in batches, into window rows that keep each text's true label
+ * (`truthOf`); `tag` keeps ids unique across corpora.
+ */
+export async function embedWithTruth<T extends { text: string }, L>(
   classifier: TextClassifier,
-  texts: readonly LabelledText[],
+  texts: readonly T[],
   tag: string,
+  truthOf: (t: T) => L,
   batchSize = 64,
-): Promise<EmbeddedText[]> {
-  const out: EmbeddedText[] = [];
+): Promise<EmbeddedText<L>[]> {
+  const out: EmbeddedText<L>[] = [];
   for (let start = 0; start < texts.length; start += batchSize) {
     const batch = texts.slice(start, start + batchSize);
     const predictions = await classifier.predict(batch.map((t) => t.text));
@@ -55,11 +59,21 @@ export async function embedTexts(
         truncated: p.truncated,
         unknown_token_ratio: p.unknownTokenRatio,
         embedding: p.embedding,
-        trueLabel: classifier.info.labels[batch[i].label],
+        trueLabel: truthOf(batch[i]),
       });
     });
   }
   return out;
+}
+
+/** SST-2 / UCI rows (numeric labels) through the model; true labels named by the model's id2label. */
+export function embedTexts(
+  classifier: TextClassifier,
+  texts: readonly LabelledText[],
+  tag: string,
+  batchSize = 64,
+): Promise<EmbeddedText[]> {
+  return embedWithTruth(classifier, texts, tag, (t) => classifier.info.labels[t.label], batchSize);
 }
 
 /** `k` distinct rows of `pool` chosen by `rng`. */
