@@ -17,6 +17,10 @@ let webhook: Server;
 let webhookUrl: string;
 const posts: unknown[] = [];
 
+/** `vigil monitor` over the test's data dir and bundle, for the window ending at NOW. */
+const monitorRun = (...extra: string[]) =>
+  vigil(['monitor', '--data-dir', dataDir, '--model', bundle, '--now', NOW, ...extra]);
+
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -72,18 +76,7 @@ afterAll(async () => {
 
 describe('vigil monitor alerting', () => {
   it('--dry-run shows the alert it would send, posts nothing and saves no state', async () => {
-    const r = await vigil([
-      'monitor',
-      '--data-dir',
-      dataDir,
-      '--model',
-      bundle,
-      '--now',
-      NOW,
-      '--webhook',
-      webhookUrl,
-      '--dry-run',
-    ]);
+    const r = await monitorRun('--webhook', webhookUrl, '--dry-run');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('DRY RUN, would send');
     expect(r.stderr).toContain('integrity.text_length');
@@ -92,17 +85,7 @@ describe('vigil monitor alerting', () => {
   });
 
   it('--webhook posts one Slack-compatible message, and the console shows it', async () => {
-    const r = await vigil([
-      'monitor',
-      '--data-dir',
-      dataDir,
-      '--model',
-      bundle,
-      '--now',
-      NOW,
-      '--webhook',
-      webhookUrl,
-    ]);
+    const r = await monitorRun('--webhook', webhookUrl);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('alerting: delivered');
     expect(r.stderr).toContain('fixture-sentiment');
@@ -115,17 +98,7 @@ describe('vigil monitor alerting', () => {
   });
 
   it('a re-run of the same window sends nothing new', async () => {
-    const r = await vigil([
-      'monitor',
-      '--data-dir',
-      dataDir,
-      '--model',
-      bundle,
-      '--now',
-      NOW,
-      '--webhook',
-      webhookUrl,
-    ]);
+    const r = await monitorRun('--webhook', webhookUrl);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('alerting: already_processed');
     expect(posts).toHaveLength(1);

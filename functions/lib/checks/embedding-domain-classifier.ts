@@ -7,22 +7,17 @@ import { subsampleRows } from '../monitor/window.ts';
 import { domainClassifierTest } from '../stats/domain-classifier.ts';
 import type { CheckContext } from './context.ts';
 import { rowsOf } from './embedding-mmd.ts';
-import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
+import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 
 export function domainClassifierCheck(ctx: CheckContext): DraftFinding {
   const { reference, current, config } = ctx;
-  const base = {
+  const base = pValueTestBase(ctx, {
     check: 'embedding_drift.domain_classifier',
-    group: 'embedding_drift' as const,
+    group: 'embedding_drift',
     title: 'Embedding drift (domain classifier)',
     method: 'domain_classifier',
-    thresholds: { ...config.pValue },
-    direction: 'low_is_drift' as const,
-    referenceSize: reference.size,
-    currentSize: current.size,
-    minSampleSize: config.minDriftSampleSize,
-    maxVerdict: 'warning' as const,
-  };
+    maxVerdict: 'warning',
+  });
   const min = config.minDriftSampleSize;
   if (reference.size < min || current.size < min || reference.dim === 0 || current.dim !== reference.dim) {
     return insufficient(base);

@@ -4,7 +4,7 @@ import { subsampleRows } from '../monitor/window.ts';
 import { mmdPermutationTest } from '../stats/mmd.ts';
 import { createRng, randomInt } from '../stats/rng.ts';
 import type { CheckContext } from './context.ts';
-import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
+import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 
 /** Row views of a row-major matrix, as the stats methods take them. */
 export function rowsOf(matrix: Float32Array, dim: number): Float32Array[] {
@@ -69,18 +69,13 @@ const BANDWIDTH_PAIRS = 4000;
 
 export function embeddingMmdCheck(ctx: CheckContext): DraftFinding {
   const { reference, current, config } = ctx;
-  const base = {
+  const base = pValueTestBase(ctx, {
     check: 'embedding_drift.mmd',
-    group: 'embedding_drift' as const,
+    group: 'embedding_drift',
     title: 'Embedding drift (MMD)',
     method: 'mmd',
-    thresholds: { ...config.pValue },
-    direction: 'low_is_drift' as const,
-    referenceSize: reference.size,
-    currentSize: current.size,
-    minSampleSize: config.minDriftSampleSize,
-    maxVerdict: 'alert' as const,
-  };
+    maxVerdict: 'alert',
+  });
   const min = config.minDriftSampleSize;
   if (reference.size < min || current.size < min || reference.dim === 0 || current.dim !== reference.dim) {
     return insufficient(base);

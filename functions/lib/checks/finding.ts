@@ -3,6 +3,7 @@
  * final verdict, plus the highest verdict the check may reach (tracked metrics stop at `warning`).
  */
 import type { CheckGroup, DriftDirection, Finding, Verdict } from '../monitor/types.ts';
+import type { CheckContext } from './context.ts';
 
 export interface DraftFinding {
   check: string;
@@ -92,6 +93,21 @@ export function insufficient(
   details?: Record<string, unknown>,
 ): DraftFinding {
   return { ...base, value: null, pValue: null, insufficient: true, describe: '', details };
+}
+
+/** The fixed part of a two-sample test's finding on the two windows, judged on its adjusted p-value. */
+export function pValueTestBase(
+  ctx: CheckContext,
+  id: Pick<DraftFinding, 'check' | 'group' | 'title' | 'method' | 'maxVerdict'>,
+): Omit<DraftFinding, 'insufficient' | 'value' | 'pValue' | 'describe'> {
+  return {
+    ...id,
+    thresholds: { ...ctx.config.pValue },
+    direction: 'low_is_drift',
+    referenceSize: ctx.reference.size,
+    currentSize: ctx.current.size,
+    minSampleSize: ctx.config.minDriftSampleSize,
+  };
 }
 
 export { fmt as formatNumber };

@@ -1,7 +1,7 @@
 /** Text length drift: KS on characters per text, judged on its adjusted p like the other tests. */
 import { ksTest } from '../stats/ks.ts';
 import type { CheckContext } from './context.ts';
-import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
+import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 
 function median(values: Int32Array): number {
   if (values.length === 0) return 0;
@@ -12,18 +12,13 @@ function median(values: Int32Array): number {
 
 export function textLengthCheck(ctx: CheckContext): DraftFinding {
   const { reference, current, config } = ctx;
-  const base = {
+  const base = pValueTestBase(ctx, {
     check: 'integrity.text_length',
-    group: 'integrity' as const,
+    group: 'integrity',
     title: 'Text length drift',
     method: 'ks',
-    thresholds: { ...config.pValue },
-    direction: 'low_is_drift' as const,
-    referenceSize: reference.size,
-    currentSize: current.size,
-    minSampleSize: config.minDriftSampleSize,
-    maxVerdict: 'alert' as const,
-  };
+    maxVerdict: 'alert',
+  });
   const min = config.minDriftSampleSize;
   if (reference.size < min || current.size < min) return insufficient(base);
   const ks = ksTest(reference.textChars, current.textChars);
