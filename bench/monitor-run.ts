@@ -1,12 +1,14 @@
 /**
  * A whole monitoring run (load baseline + 24 h window, every check, projector, report JSON + HTML) over
- * N logged records with 768-float embeddings. Target: 100k records <= 20 s, peak RSS <= 1.5 GB.
+ * N logged records with 768-float embeddings. Target: 100k records <= 6 s with every check (novelty,
+ * characteristic words and the label-mix MMD included), peak RSS <= 1 GB.
  * Each size is generated in one child process and monitored in a fresh one, whose peak RSS is measured.
  * How it scales: decoding and the streaming sums (centroids, counts, rates) are O(N * dim) time and
  * O(N) memory for the scalar columns (~100 bytes a record); embeddings are never held beyond one decoded
  * part file plus a fixed reservoir sample (1000 per window), so MMD (500/side), the domain classifier
  * (300/side) and the projector (2000 points) cost the same at 10k or 10M records.
- * Run: node bin/run-ts.mjs bench/monitor-run.ts [--records 10000,100000] [--dim 768]
+ * Run: node bin/run-ts.mjs bench/monitor-run.ts [--records 10000,100000] [--dim 768] [--source duckdb|log]
+ * (`--child monitor --dir D` monitors an already generated directory.)
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLocalStore } from '../functions/adapters/local-store.ts';
+import { duckDbWindowSource } from '../functions/adapters/duckdb-window-source.ts';
 import { loadReportAssets } from '../functions/adapters/report-assets.ts';
 import { runMonitorJob } from '../functions/lib/monitor/job.ts';
 import { baselineKey } from '../functions/lib/monitor/keys.ts';
@@ -33,6 +36,8 @@ const { values: args } = parseArgs({
     child: { type: 'string' },
     dir: { type: 'string' },
     n: { type: 'string' },
+    /** `duckdb` scans part files natively (functions/adapters/duckdb-window-source.ts); `log` decodes them in JS. */
+    source: { type: 'string', default: 'duckdb' },
   },
 });
 const DIM = Number(args.dim);
@@ -94,9 +99,11 @@ async function generate(dir: string, n: number): Promise<void> {
 async function monitor(dir: string): Promise<void> {
   const stages: Record<string, number> = {};
   const t0 = performance.now();
+  const store = createLocalStore(dir);
   const { report } = await runMonitorJob({
-    store: createLocalStore(dir),
+    store,
     model: MODEL,
+    source: args.source === 'log' ? undefined : duckDbWindowSource(store, MODEL),
     now: NOW,
     reportAssets: await loadReportAssets(),
     timing: { now: () => performance.now(), report: (s, ms) => (stages[s] = Math.round(ms)) },
@@ -135,6 +142,8 @@ function child(mode: string, dir: string, n?: number): string {
       args.baseline as string,
       '--per-file',
       args['per-file'] as string,
+      '--source',
+      args.source as string,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );

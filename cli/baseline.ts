@@ -18,8 +18,16 @@ import { PARQUET_CONTENT_TYPE, type RecordStore } from '../functions/lib/records
 import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil baseline --input FILE [options]
+       vigil baseline --model-name NAME --model-version V --input FILE.jsonl|FILE.parquet
+       vigil baseline --model-name NAME --model-version V --reference-start ISO --reference-end ISO
 
   --input FILE        .tsv (header with sentence or text, optional label) or .jsonl ({"text", "label"?})
+                      run through the bundled model; with --model-name, records that already carry
+                      their embeddings, in the POST /log record shape (+ "actual": the true label)
+  --model-name NAME   a declared model version (vigil model create) served elsewhere
+  --model-version V
+  --reference-start ISO  with --model-name: copy the logged records of [start, end) as the baseline
+  --reference-end ISO
   --data-dir DIR      where the prediction log and baselines live (default .vigil)
   --model DIR         model bundle folder (default $VIGIL_MODEL_DIR or layers/model)
   --batch-size N      texts per model call (default 32)
@@ -29,7 +37,11 @@ const USAGE = `usage: vigil baseline --input FILE [options]
 Numeric labels are class indices mapped through the model's id2label.`;
 
 export interface BaselineOptions {
+  /** Unset with a reference window. */
   input: string;
+  /** A declared model version whose records carry their embeddings (no model is run). */
+  declared?: { name: string; version: string };
+  window?: { start: Date; end: Date };
   dataDir: string;
   modelDir: string;
   batchSize: number;
@@ -47,17 +59,39 @@ export function parseBaselineArgs(argv: string[]): BaselineOptions | 'help' {
       model: { type: 'string' },
       'batch-size': { type: 'string', default: '32' },
       'no-store-text': { type: 'boolean', default: false },
+      'model-name': { type: 'string' },
+      'model-version': { type: 'string' },
+      'reference-start': { type: 'string' },
+      'reference-end': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
-  if (!values.input) throw new UsageError('--input FILE is required');
+  if (Boolean(values['model-name']) !== Boolean(values['model-version']))
+    throw new UsageError('--model-name and --model-version go together');
+  if (Boolean(values['reference-start']) !== Boolean(values['reference-end']))
+    throw new UsageError('--reference-start and --reference-end go together');
+  const declared = values['model-name']
+    ? { name: values['model-name'], version: values['model-version'] as string }
+    : undefined;
+  let window: BaselineOptions['window'];
+  if (values['reference-start']) {
+    if (!declared) throw new UsageError('--reference-start needs --model-name and --model-version');
+    if (values.input) throw new UsageError('give either --input or a reference window, not both');
+    const start = new Date(values['reference-start']);
+    const end = new Date(values['reference-end'] as string);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || !(end > start))
+      throw new UsageError('--reference-start and --reference-end must be ISO-8601 times, start before end');
+    window = { start, end };
+  } else if (!values.input) throw new UsageError('--input FILE is required');
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new UsageError('--batch-size must be a positive integer');
   const config = readServingConfig(undefined, 'layers/model');
   return {
-    input: values.input,
+    input: values.input ?? '',
+    declared,
+    window,
     dataDir: values['data-dir'],
     modelDir: values.model ?? config.modelDir,
     batchSize,
@@ -148,6 +182,7 @@ export const baselineCommand: CliCommand = defineCommand({
   usage: USAGE,
   parse: (argv) => parseBaselineArgs(argv),
   async execute(options) {
+    if (options.declared) return declaredBaseline(options, options.declared);
     try {
       const classifier = await loadTextClassifier(options.modelDir);
       try {
@@ -184,3 +219,67 @@ export const baselineCommand: CliCommand = defineCommand({
     }
   },
 });
+
+/** A baseline for a model served elsewhere: a file with embeddings, or a past window of the log. */
+async function declaredBaseline(
+  options: BaselineOptions,
+  ref: { name: string; version: string },
+): Promise<number> {
+  try {
+    const { createLocalStore } = await import('../functions/adapters/local-store.ts');
+    const { readModelVersion } = await import('../functions/lib/models/registry.ts');
+    const store = createLocalStore(options.dataDir);
+    const model = await readModelVersion(store, ref.name, ref.version);
+    if (!model) {
+      console.error(
+        `error MODEL_NOT_FOUND: no model version ${ref.name}@${ref.version} in ${options.dataDir}; declare it with \`vigil model create\``,
+      );
+      return 1;
+    }
+    let records: PredictionRecord[];
+    let actuals: { id: string; timestamp: Date; label: string }[] = [];
+    if (options.window) {
+      const { readPredictions } = await import('../functions/lib/records/read.ts');
+      records = await readPredictions(store, {
+        model: ref.name,
+        version: ref.version,
+        from: options.window.start,
+        to: options.window.end,
+      });
+    } else {
+      const { buildEmbeddedBaseline, parseJsonLines } = await import(
+        '../functions/lib/models/baseline-records.ts'
+      );
+      let rows: Record<string, unknown>[];
+      if (options.input.endsWith('.parquet')) {
+        const { parquetReadObjects } = await import('hyparquet');
+        const bytes = await readFile(options.input);
+        rows = (await parquetReadObjects({
+          file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+        })) as Record<string, unknown>[];
+      } else rows = parseJsonLines(await readFile(options.input, 'utf8'));
+      const hash = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+      ({ records, actuals } = buildEmbeddedBaseline(rows, model, {
+        nowMs: Date.now(),
+        newId: () => store.nextPartId(),
+        hashText: hash,
+        storeText: options.storeText,
+      }));
+    }
+    if (records.length === 0) {
+      console.error('error BASELINE_INPUT_INVALID: no records to build a baseline from');
+      return 1;
+    }
+    const key = baselineKey(ref.name, ref.version);
+    const labelsKey = baselineLabelsKey(ref.name, ref.version);
+    await store.putObject(key, encodePredictions(records), PARQUET_CONTENT_TYPE);
+    if (actuals.length > 0) await store.putObject(labelsKey, encodeActuals(actuals), PARQUET_CONTENT_TYPE);
+    else await store.delete(labelsKey);
+    console.log(`baseline of ${records.length} records written to ${options.dataDir}/${key}`);
+    if (actuals.length > 0) console.log(`${actuals.length} true labels stored`);
+    return 0;
+  } catch (e) {
+    console.error(errorLine(e));
+    return 1;
+  }
+}

@@ -62,6 +62,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./serve.ts')).serveCommand,
   },
   {
+    name: 'model',
+    summary: 'declare a model version (labels, embedding size, fields, monitors as code) or list them',
+    load: async () => (await import('./model.ts')).modelCommand,
+  },
+  {
     name: 'monitor',
     summary: 'run the drift, integrity and performance checks once over the logged window and write a report',
     load: async () => (await import('./monitor.ts')).monitorCommand,

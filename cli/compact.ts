@@ -8,7 +8,7 @@ import { createLocalStore } from '../functions/adapters/local-store.ts';
 import {
   type CompactionResult,
   compactClosedHours,
-  compactHour,
+  compactHours,
   type HourMerger,
   mergeWithHyparquet,
 } from '../functions/lib/records/compaction.ts';
@@ -38,7 +38,7 @@ async function compactNamedHour(
   date: string,
   hour: number,
   filter: { model?: string; version?: string },
-  merge: HourMerger,
+  opts: { merge: HourMerger; now: Date },
 ): Promise<CompactionResult[]> {
   const hours = new Map<string, PredictionHour>();
   for (const key of await store.list('predictions/')) {
@@ -49,10 +49,11 @@ async function compactNamedHour(
     const h = { model: p.model, version: p.version, date, hour };
     hours.set(predictionsHourPrefix(h), h);
   }
-  const results: CompactionResult[] = [];
-  for (const h of hours.values()) results.push(await compactHour(store, h, { merge }));
-  return results;
+  return compactHours(store, [...hours.values()], opts);
 }
+
+const hourName = (h: PredictionHour) =>
+  `model=${h.model} version=${h.version} ${h.date}T${String(h.hour).padStart(2, '0')}`;
 
 interface CompactOptions {
   dataDir: string;
@@ -104,19 +105,27 @@ async function execute(options: CompactOptions): Promise<number> {
   const started = performance.now();
   try {
     const results = options.hour
-      ? await compactNamedHour(store, options.hour.date, options.hour.hour, filter, merge)
+      ? await compactNamedHour(store, options.hour.date, options.hour.hour, filter, { merge, now })
       : await compactClosedHours(store, { now, merge, ...filter });
     let records = 0;
-    for (const r of results.filter((r) => r.partsMerged > 0)) {
-      records += r.records;
-      const h = r.hour;
-      console.log(
-        `compacted model=${h.model} version=${h.version} ${h.date}T${String(h.hour).padStart(2, '0')}: ${r.partsMerged} parts -> 1 file, ${r.records} records`,
-      );
+    let failed = 0;
+    for (const r of results) {
+      if (r.partsMerged > 0) {
+        records += r.records;
+        console.log(`compacted ${hourName(r.hour)}: ${r.partsMerged} parts -> 1 file, ${r.records} records`);
+      }
+      for (const part of r.left) console.error(`vigil compact: left ${part.key} in place: ${part.reason}`);
+      if (r.skipped === 'leased')
+        console.error(`vigil compact: skipped ${hourName(r.hour)}: another compaction holds it`);
+      if (r.error !== undefined) {
+        failed++;
+        console.error(`vigil compact: ${hourName(r.hour)} failed: ${r.error}`);
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     console.log(`vigil compact: ${records} records in ${seconds.toFixed(2)} s`);
-    return 0;
+    // Every hour was tried; a failed one makes the exit code say so.
+    return failed > 0 ? 1 : 0;
   } catch (err) {
     console.error(`vigil compact: ${errorLine(err)}`);
     return 1;

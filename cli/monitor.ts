@@ -8,7 +8,7 @@ import { readServingConfig } from '../functions/config.ts';
 import type { Notifier } from '../functions/lib/alerts/notifier.ts';
 import { readModelBundle } from '../functions/lib/inference/bundle.ts';
 import { formatFindingsTable } from '../functions/lib/monitor/format-table.ts';
-import { DEFAULT_WINDOW_MS, type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
+import { type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
 import { modelsInStore } from '../functions/lib/monitor/models.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
 import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
@@ -16,7 +16,8 @@ import { type CliCommand, defineCommand, errorLine, UsageError } from './command
 const USAGE = `usage: vigil monitor [options]
 
   --data-dir DIR          the prediction log (default .vigil)
-  --window DURATION       length of the window checked, ending at --now: 30m, 24h, 7d (default 24h)
+  --window DURATION       length of the window checked, ending at --now: 30m, 24h, 7d
+                          (default: the model version's monitors.window, else 24h)
   --now ISO-8601          end of the window (default: the current time)
   --json                  print the report JSON instead of the findings table
   --model DIR             model bundle that names the model, version and labels
@@ -27,7 +28,8 @@ const USAGE = `usage: vigil monitor [options]
   --reference-end ISO
   --seed N                seed of every sampled test (default 0)
   --webhook URL           also post alerts as Slack-compatible JSON to this URL (retried with backoff)
-  --cooldown DURATION     repeat an unchanged alert only after this long (default 24h)
+  --cooldown DURATION     repeat an unchanged alert only after this long
+                          (default: the model version's monitors.cooldown, else 24h)
   --dry-run               show the alerts that would be sent; send nothing and change no alert state
   --no-alerts             skip alerting (findings and reports only)
   -h, --help              show this help`;
@@ -56,7 +58,8 @@ function parseTime(flag: string, text: string): Date {
 
 export interface MonitorOptions {
   dataDir: string;
-  windowMs: number;
+  /** Unset: the model version's monitors.window, else 24 hours. */
+  windowMs?: number;
   now: Date;
   json: boolean;
   modelDir: string;
@@ -66,7 +69,8 @@ export interface MonitorOptions {
   seed: number;
   alert: 'off' | 'send' | 'dry_run';
   webhook?: string;
-  cooldownMs: number;
+  /** Unset: the model version's monitors.cooldown, else 24 hours. */
+  cooldownMs?: number;
 }
 
 export function parseMonitorArgs(
@@ -79,7 +83,7 @@ export function parseMonitorArgs(
     allowPositionals: false,
     options: {
       'data-dir': { type: 'string', default: '.vigil' },
-      window: { type: 'string', default: '24h' },
+      window: { type: 'string' },
       now: { type: 'string' },
       json: { type: 'boolean', default: false },
       model: { type: 'string' },
@@ -89,7 +93,7 @@ export function parseMonitorArgs(
       'reference-end': { type: 'string' },
       seed: { type: 'string', default: '0' },
       webhook: { type: 'string' },
-      cooldown: { type: 'string', default: '24h' },
+      cooldown: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'no-alerts': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -113,7 +117,8 @@ export function parseMonitorArgs(
     : { kind: 'baseline' };
   return {
     dataDir: values['data-dir'],
-    windowMs: values.window ? parseDuration(values.window) : DEFAULT_WINDOW_MS,
+    // Unset: the model version's monitors.window, else 24 hours.
+    windowMs: values.window ? parseDuration(values.window) : undefined,
     now: values.now ? parseTime('--now', values.now) : now(),
     json: values.json,
     modelDir: values.model ?? readServingConfig(undefined, 'layers/model').modelDir,
@@ -123,7 +128,7 @@ export function parseMonitorArgs(
     seed,
     alert: values['no-alerts'] ? 'off' : values['dry-run'] ? 'dry_run' : 'send',
     webhook: values.webhook ? parseWebhookUrl(values.webhook) : undefined,
-    cooldownMs: parseDuration(values.cooldown),
+    cooldownMs: values.cooldown ? parseDuration(values.cooldown) : undefined,
   };
 }
 

@@ -12,8 +12,14 @@ import { HttpError } from '../functions/lib/http/errors.ts';
 import type { ActualsLog, PredictionLog } from '../functions/lib/http/ports.ts';
 import { errorResponse, type HttpApiHandler } from '../functions/lib/http/response.ts';
 import { type LoadedTextClassifier, loadTextClassifier } from '../functions/lib/inference/index.ts';
+import { MAX_LOG_BODY_BYTES } from '../functions/lib/models/logged-records.ts';
+import { servedModelVersion } from '../functions/lib/models/model-version.ts';
+import { parseMonitorDuration } from '../functions/lib/models/monitors.ts';
+import { declareModelVersion } from '../functions/lib/models/registry.ts';
 import { reportsPrefix } from '../functions/lib/records/layout.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
+import { makeLocalConsole } from '../functions/console/local.ts';
+import { isLogPath, makeHandler as makeLogHandler } from '../functions/log/make-handler.ts';
 import { makeHandler as makePredictHandler } from '../functions/predict/make-handler.ts';
 import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 import { createHttpApiServer } from './http-server.ts';
@@ -27,6 +33,8 @@ export interface ServeOptions {
   s3Endpoint?: string;
   bucket?: string;
   region?: string;
+  /** How far back POST /log accepts record timestamps. @default 7 days */
+  backfillMs?: number;
   /** Per-request log lines. @default console.log */
   log?: (line: string) => void;
 }
@@ -41,6 +49,7 @@ const USAGE = `usage: vigil serve [options]
   --bucket NAME       write the log to this S3 bucket instead of --data-dir
   --s3-endpoint URL   S3-compatible endpoint (path-style), e.g. a local S3 server
   --region REGION     S3 region (default us-east-1)
+  --backfill DURATION how far back POST /log accepts record timestamps: 12h, 7d (default 7d)
   -h, --help          show this help`;
 
 export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
@@ -57,6 +66,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
       bucket: { type: 'string' },
       's3-endpoint': { type: 'string' },
       region: { type: 'string' },
+      backfill: { type: 'string', default: '7d' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +75,12 @@ export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0-65535, got ${values.port}`);
   if (values['s3-endpoint'] && !values.bucket) throw new UsageError('--s3-endpoint needs --bucket');
+  let backfillMs: number;
+  try {
+    backfillMs = parseMonitorDuration(values.backfill, '--backfill');
+  } catch (err) {
+    throw new UsageError(errorLine(err));
+  }
   const config = readServingConfig(undefined, 'layers/model');
   return {
     port,
@@ -75,10 +91,11 @@ export function parseServeArgs(argv: string[]): ServeOptions | 'help' {
     s3Endpoint: values['s3-endpoint'],
     bucket: values.bucket,
     region: values.region,
+    backfillMs,
   };
 }
 
-type Log = PredictionLog & ActualsLog & Pick<ObjectStore, 'getObject'>;
+type Log = PredictionLog & ActualsLog & Pick<ObjectStore, 'getObject' | 'putObject' | 'list'>;
 
 async function openLog(options: ServeOptions): Promise<{ log: Log; where: string }> {
   if (options.bucket) {
@@ -121,7 +138,8 @@ export function makeDashboardHandler(
       return {
         statusCode: 200,
         headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-        body: method === 'HEAD' ? '' : new TextDecoder().decode(html),
+        // The server drops the body of a HEAD but keeps its content-length.
+        body: new TextDecoder().decode(html),
       };
     } catch (err) {
       return errorResponse(err);
@@ -152,14 +170,32 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const feedback = makeFeedbackHandler({ model: classifier.info, log, now: Date.now });
   const dashboard = makeDashboardHandler(log, classifier.info);
+  // The served model declares itself, so the log, the monitor and the console read one definition.
+  const served = servedModelVersion(classifier.info, new Date());
+  await declareModelVersion(log, served).catch((err) => {
+    throw new Error(`could not declare ${served.name}@${served.version} in ${where}: ${errorLine(err)}`);
+  });
+  const logRoutes = makeLogHandler({
+    models: log,
+    log,
+    now: Date.now,
+    randomBytes: randomSource,
+    storeText: options.storeText,
+    backfillMs: options.backfillMs,
+  });
+  // The console (issue 16): the app at / and its read API over the same store.
+  const consoleApp = makeLocalConsole({ store: log, now: Date.now });
   // Unknown paths go to the predict handler, which answers 404 in the API's error shape.
   const dispatch: HttpApiHandler = (event) => {
     const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/$/, '') : event.rawPath;
     if (path === '/feedback') return feedback(event);
     if (path === '/dashboard') return dashboard(event);
+    if (consoleApp.handles(path)) return consoleApp.handler(event);
+    if (isLogPath(path)) return logRoutes(event);
     return predict(event);
   };
-  const server = createHttpApiServer({ dispatch, log: options.log });
+  // POST /log takes up to 5 MB; every handler applies its own limit below this one.
+  const server = createHttpApiServer({ dispatch, log: options.log, maxBodyBytes: MAX_LOG_BODY_BYTES });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -31,6 +31,8 @@ export interface ServingConfig {
   bucket: string | undefined;
   /** Keep raw texts in the log (VIGIL_STORE_TEXT). @default true */
   storeText: boolean;
+  /** Firehose delivery stream of the log (VIGIL_FIREHOSE_STREAM); unset means direct S3 writes. */
+  firehoseStream: string | undefined;
 }
 
 export function parseBooleanSetting(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -50,6 +52,7 @@ export function readServingConfig(
     modelDir: env.VIGIL_MODEL_DIR?.trim() || defaultModelDir,
     bucket: env.VIGIL_BUCKET?.trim() || undefined,
     storeText: parseBooleanSetting('VIGIL_STORE_TEXT', env.VIGIL_STORE_TEXT, true),
+    firehoseStream: env.VIGIL_FIREHOSE_STREAM?.trim() || undefined,
   };
 }
 
@@ -67,6 +70,14 @@ export interface MonitorFunctionConfig {
   model: { name: string; version: string } | undefined;
   /** Window length in hours (VIGIL_MONITOR_WINDOW_HOURS). @default 24 */
   windowHours: number;
+  /** How long before now the window ends (VIGIL_WINDOW_LAG_SECONDS): Firehose's buffer interval. @default 0 */
+  windowLagSeconds: number;
+  /** Compact per-request part files first (VIGIL_COMPACTION); only direct writes make them. @default true */
+  compaction: boolean;
+  /** in-process | sql | auto (VIGIL_MONITOR_ENGINE). @default in-process */
+  engine: 'in-process' | 'sql' | 'auto';
+  /** Athena workgroup and Glue database of the SQL engine (VIGIL_ATHENA_WORKGROUP, VIGIL_GLUE_DATABASE). */
+  athena: { workgroup: string; database: string } | undefined;
 }
 
 export function readMonitorFunctionConfig(env: NodeJS.ProcessEnv = process.env): MonitorFunctionConfig {
@@ -82,6 +93,9 @@ export function readMonitorFunctionConfig(env: NodeJS.ProcessEnv = process.env):
   };
   const name = env.VIGIL_MODEL_NAME?.trim();
   const version = env.VIGIL_MODEL_VERSION?.trim();
+  const workgroup = env.VIGIL_ATHENA_WORKGROUP?.trim();
+  const database = env.VIGIL_GLUE_DATABASE?.trim();
+  const athena = workgroup && database ? { workgroup, database } : undefined;
   return {
     bucket,
     topicArn: env.VIGIL_TOPIC_ARN?.trim() || undefined,
@@ -89,5 +103,31 @@ export function readMonitorFunctionConfig(env: NodeJS.ProcessEnv = process.env):
     metricsNamespace: env.VIGIL_METRICS_NAMESPACE?.trim() || undefined,
     model: name && version ? { name, version } : undefined,
     windowHours: positive('VIGIL_MONITOR_WINDOW_HOURS', 24),
+    windowLagSeconds: nonNegative(env, 'VIGIL_WINDOW_LAG_SECONDS', 0),
+    compaction: parseBooleanSetting('VIGIL_COMPACTION', env.VIGIL_COMPACTION, true),
+    engine: monitorEngine(env.VIGIL_MONITOR_ENGINE?.trim(), athena !== undefined),
+    athena,
   };
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!(n >= 0) || !Number.isFinite(n))
+    throw new ConfigError(`${name} must be a number of seconds >= 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function monitorEngine(raw: string | undefined, haveAthena: boolean): MonitorFunctionConfig['engine'] {
+  const engine = raw || 'in-process';
+  if (engine !== 'in-process' && engine !== 'sql' && engine !== 'auto') {
+    throw new ConfigError(`VIGIL_MONITOR_ENGINE must be in-process, sql or auto, got ${JSON.stringify(raw)}`);
+  }
+  if (engine !== 'in-process' && !haveAthena) {
+    throw new ConfigError(
+      `VIGIL_MONITOR_ENGINE=${engine} needs VIGIL_ATHENA_WORKGROUP and VIGIL_GLUE_DATABASE`,
+    );
+  }
+  return engine;
 }

@@ -6,6 +6,10 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
 
 export type ApiAuthorization = 'iam' | 'jwt';
+/** How the predict and log functions write records: one S3 object per request, or through Firehose. */
+export type LogDelivery = 'direct' | 'firehose';
+/** Where the monitoring run aggregates a window: in the function, on Athena, or chosen by window size. */
+export type MonitorEngine = 'in-process' | 'sql' | 'auto';
 
 export interface DeployConfig {
   /** Prefix of the stack names: `<prefix>Data` and `<prefix>Service`. */
@@ -40,6 +44,16 @@ export interface DeployConfig {
   readonly reportUrlTtlSeconds: number;
   /** Length of the window each monitoring run checks. */
   readonly monitorWindowHours: number;
+  /** `firehose` (default): a Firehose stream buffers, converts and partitions; `direct`: S3 PUTs + compaction. */
+  readonly logDelivery: LogDelivery;
+  /** Firehose buffer size in MiB (64-128; format conversion needs at least 64). */
+  readonly firehoseBufferMb: number;
+  /** Firehose buffer interval in seconds (60-900); also how far the monitor's window ends before now. */
+  readonly firehoseBufferSeconds: number;
+  /** Athena's per-query cutoff of bytes scanned, in MiB (at least 10). */
+  readonly athenaBytesScannedCutoffMb: number;
+  /** Engine of the monitoring run; `auto` picks SQL (Athena) for windows over the in-process limit. */
+  readonly monitorEngine: MonitorEngine;
 }
 
 /** Thrown at synth when a context value cannot be used; the message names the key. */
@@ -81,6 +95,15 @@ function int(ctx: Context, key: string, fallback: number, min: number, max: numb
     throw new DeployConfigError(key, `expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   }
   return n;
+}
+
+function oneOf<T extends string>(ctx: Context, key: string, allowed: readonly T[], fallback: T): T {
+  const v = str(ctx, key);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new DeployConfigError(key, `expected ${allowed.join(' or ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
 }
 
 const SCHEDULE_RE = /^(rate|cron)\(.+\)$/;
@@ -142,5 +165,10 @@ export function readDeployConfig(ctx: Context): DeployConfig {
     // A link signed with the function's temporary credentials dies with them (hours), whatever the TTL.
     reportUrlTtlSeconds: int(ctx, 'reportUrlTtlSeconds', 43_200, 60, 604_800),
     monitorWindowHours: int(ctx, 'monitorWindowHours', 24, 1, 24 * 90),
+    logDelivery: oneOf(ctx, 'logDelivery', ['direct', 'firehose'] as const, 'firehose'),
+    firehoseBufferMb: int(ctx, 'firehoseBufferMb', 128, 64, 128),
+    firehoseBufferSeconds: int(ctx, 'firehoseBufferSeconds', 300, 60, 900),
+    athenaBytesScannedCutoffMb: int(ctx, 'athenaBytesScannedCutoffMb', 10 * 1024, 10, 1024 * 1024),
+    monitorEngine: oneOf(ctx, 'monitorEngine', ['in-process', 'sql', 'auto'] as const, 'auto'),
   };
 }

@@ -32,6 +32,7 @@ export function defaultHandlerEntries(projectRoot: string): HandlerEntries {
   const entry = (name: string) => join(projectRoot, 'functions', name, 'handler.ts');
   return {
     predict: entry('predict'),
+    log: entry('log'),
     feedback: entry('feedback'),
     monitor: entry('monitor'),
     notifySlack: entry('notify-slack'),
@@ -82,6 +83,13 @@ export function buildVigilApp(app: App, props: VigilAppProps): VigilStacks {
     reportUrlTtlSeconds: config.reportUrlTtlSeconds,
     monitorWindowHours: config.monitorWindowHours,
     dashboardName: `${p}-operations`,
+    logDelivery: config.logDelivery,
+    firehoseBufferMb: config.firehoseBufferMb,
+    firehoseBufferSeconds: config.firehoseBufferSeconds,
+    glueDatabaseName: glueDatabaseName(p),
+    athenaWorkgroupName: `${p}-monitor`,
+    athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
+    monitorEngine: config.monitorEngine,
   });
   service.addStackDependency(data);
   acknowledgeServiceFindings(service, exportNames);

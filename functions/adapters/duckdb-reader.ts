@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBListVector, type DuckDBVector } from '@duckdb/node-api';
 import { type PredictionColumns, PredictionColumnsBuilder } from '../lib/records/columns.ts';
+import { DEFAULT_READ_CONCURRENCY, mapConcurrent } from '../lib/records/concurrency.ts';
 import { listPredictionKeys, type PredictionWindow } from '../lib/records/read.ts';
 import type { ObjectStore } from '../lib/records/store.ts';
 
@@ -34,35 +35,41 @@ function listRow(v: DuckDBListVector, row: number): ArrayLike<number> {
 }
 
 /**
- * Local paths for the keys: the store's own files when it has them, else copies in `scratch`.
- * Keys that vanished since listing (merged by a concurrent compaction) are skipped.
+ * Local paths for the keys: the store's own files when it has them, else copies in `scratch`, fetched
+ * `concurrency` at a time, in key order. Keys that vanished since listing (merged by a concurrent
+ * compaction) are skipped; a fetch that fails goes to `unreadable` when given, else throws.
  */
 export async function materialise(
   store: ObjectStore,
   keys: string[],
   scratch: string,
+  unreadable?: { key: string; reason: string }[],
+  concurrency = DEFAULT_READ_CONCURRENCY,
 ): Promise<{ key: string; path: string }[]> {
-  const out: { key: string; path: string }[] = [];
-  for (const key of keys) {
+  const found = await mapConcurrent(keys, concurrency, async (key) => {
     const local = store.localPath?.(key);
     if (local) {
-      if (
-        await access(local).then(
-          () => true,
-          () => false,
-        )
-      )
-        out.push({ key, path: local });
-      continue;
+      const exists = await access(local).then(
+        () => true,
+        () => false,
+      );
+      return exists ? { key, path: local } : null;
     }
-    const bytes = await store.getObject(key);
-    if (!bytes) continue;
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await store.getObject(key);
+    } catch (e) {
+      if (!unreadable) throw e;
+      unreadable.push({ key, reason: `could not be fetched: ${e instanceof Error ? e.message : String(e)}` });
+      return null;
+    }
+    if (!bytes) return null;
     const path = join(scratch, ...key.split('/'));
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
-    out.push({ key, path });
-  }
-  return out;
+    return { key, path };
+  });
+  return found.filter((f): f is { key: string; path: string } => f !== null);
 }
 
 /** Scans Parquet files with DuckDB into PredictionColumns, one row per id, ordered by time then id. */

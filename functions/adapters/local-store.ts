@@ -21,6 +21,15 @@ const LOCK_DIR = '.vigil-locks';
 const LOCK_WAIT_MS = 2_000;
 // A lock older than this was left by a crashed writer (a locked write takes milliseconds).
 const STALE_LOCK_MS = 30_000;
+// A temp file older than this was left by a failed or killed writer (a write takes milliseconds).
+const STALE_TMP_MS = 10 * 60_000;
+
+export interface LocalStoreOptions {
+  /** Temp files older than this are removed by the first write of the store. @default 10 minutes */
+  staleTempMs?: number;
+  /** Opens temp files for writing; a seam for tests of failing disks. @default fs/promises open */
+  openFile?: typeof open;
+}
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 const toBytes = (body: Body) => (typeof body === 'string' ? new TextEncoder().encode(body) : body);
@@ -30,7 +39,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class LocalObjectStore implements ObjectStore {
   readonly conditionalWrites = 'enforced' as const;
 
-  constructor(readonly root: string) {}
+  private sweep: Promise<void> | null = null;
+
+  constructor(
+    readonly root: string,
+    private readonly options: LocalStoreOptions = {},
+  ) {}
+
+  /** Removes temp files that a failed or killed writer left behind; returns how many. */
+  async sweepStaleTempFiles(maxAgeMs = this.options.staleTempMs ?? STALE_TMP_MS): Promise<number> {
+    const dir = join(this.root, TMP_DIR);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const file = join(dir, name);
+      const age = await stat(file).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => -1,
+      );
+      if (age > maxAgeMs) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
 
   localPath(key: string): string {
     if (
@@ -76,17 +109,24 @@ export class LocalObjectStore implements ObjectStore {
     const tmp = join(this.root, TMP_DIR, `${randomBytes(12).toString('hex')}.tmp`);
     await this.ensureDir(dirname(tmp));
     await this.ensureDir(dirname(target));
-    // fsync before rename: a rename that survives a crash must point at complete bytes.
-    const fh = await open(tmp, 'w');
+    // Once per store: what earlier (killed) writers left in the temp folder goes.
+    this.sweep ??= this.sweepStaleTempFiles().then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.sweep;
     try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
+      // fsync before rename: a rename that survives a crash must point at complete bytes.
+      const fh = await (this.options.openFile ?? open)(tmp, 'w');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, target);
     } catch (e) {
+      // A failed write (disk full, a vanished directory) must not leave its partial temp file.
       await rm(tmp, { force: true });
       throw e;
     }
@@ -195,6 +235,9 @@ export class LocalObjectStore implements ObjectStore {
 }
 
 /** The default store of `vigil serve`: the prediction log under a local directory. */
-export function createLocalStore(root: string): RecordStore {
-  return createRecordStore(new LocalObjectStore(root), { now: Date.now, randomBytes: (n) => randomBytes(n) });
+export function createLocalStore(root: string, options: LocalStoreOptions = {}): RecordStore {
+  return createRecordStore(new LocalObjectStore(root, options), {
+    now: Date.now,
+    randomBytes: (n) => randomBytes(n),
+  });
 }

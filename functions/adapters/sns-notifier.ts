@@ -6,6 +6,8 @@ import type { AlertNotification } from '../lib/alerts/types.ts';
 
 export class SnsNotifier implements Notifier {
   readonly name: string;
+  /** One publish reaches the topic's email and Slack subscribers. */
+  readonly channels = ['email', 'slack'] as const;
   private readonly client: SNSClient;
   private readonly topicArn: string;
 

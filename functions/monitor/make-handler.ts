@@ -6,9 +6,10 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { Notifier } from '../lib/alerts/notifier.ts';
 import type { MonitorConfig } from '../lib/monitor/config.ts';
 import { findingsAsEmf } from '../lib/monitor/emf.ts';
-import { DEFAULT_WINDOW_MS, runMonitorJob } from '../lib/monitor/job.ts';
+import { runMonitorJob } from '../lib/monitor/job.ts';
 import { reportKeys } from '../lib/monitor/keys.ts';
 import { type ModelVersion, modelsInStore } from '../lib/monitor/models.ts';
+import type { WindowSource } from '../lib/monitor/source.ts';
 import type { Verdict } from '../lib/monitor/types.ts';
 import { type CompactionResult, compactClosedHours, type HourMerger } from '../lib/records/compaction.ts';
 import type { RecordStore } from '../lib/records/store.ts';
@@ -20,8 +21,15 @@ export interface MonitorDeps {
   notifiers: Notifier[];
   /** Model versions to check; default: every one with predictions in the store. */
   models?: (ModelVersion & { labels?: string[] })[];
-  /** @default 24 hours */
+  /** @default the model version's monitors window, else 24 hours */
   windowMs?: number;
+  /**
+   * The window ends this long before the run's time: records reach the log up to one Firehose buffer
+   * interval late. @default 0
+   */
+  windowLagMs?: number;
+  /** Where a model version's windows are read (engine choice); unset reads the log in process. */
+  source?: (model: ModelVersion) => WindowSource;
   config?: MonitorConfig;
   reportAssets: () => Promise<ReportAssets>;
   /** A link to a report for the alert message (e.g. a presigned URL), when one can be made. */
@@ -101,7 +109,8 @@ export function makeHandler(deps: MonitorDeps) {
     const runs: MonitorRunSummary[] = [];
     for (const m of models) {
       try {
-        const keys = reportKeys(m.name, m.version, now);
+        const end = new Date(now.getTime() - (deps.windowLagMs ?? 0));
+        const keys = reportKeys(m.name, m.version, end);
         const {
           report,
           keys: written,
@@ -109,8 +118,9 @@ export function makeHandler(deps: MonitorDeps) {
         } = await runMonitorJob({
           store: deps.store,
           model: { name: m.name, version: m.version, labels: m.labels ?? [] },
-          now,
-          windowMs: deps.windowMs ?? DEFAULT_WINDOW_MS,
+          now: end,
+          windowMs: deps.windowMs,
+          source: deps.source?.(m),
           config: deps.config,
           reportAssets: assets,
           alerting: {

@@ -1,6 +1,10 @@
-/** Lambda entry of POST /predict and GET /health: the model layer, the S3 prediction log, real clocks. */
+/**
+ * Lambda entry of POST /predict and GET /health: the model layer, the prediction log (through Firehose
+ * when VIGIL_FIREHOSE_STREAM is set, else one S3 object per request), real clocks.
+ */
 import { randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createFirehoseClient, createFirehoseLog } from '../adapters/firehose-log.ts';
 import { createS3Store } from '../adapters/s3-store.ts';
 import { ConfigError, readServingConfig } from '../config.ts';
 import { loadTextClassifier } from '../lib/inference/index.ts';
@@ -15,7 +19,9 @@ export async function defaultDeps(): Promise<PredictDeps> {
   return {
     // Loaded during init, so the first request does not pay for it.
     classifier: await loadTextClassifier(config.modelDir),
-    log: createS3Store({ client: new S3Client({}), bucket: config.bucket }),
+    log: config.firehoseStream
+      ? createFirehoseLog({ client: createFirehoseClient(), streamName: config.firehoseStream })
+      : createS3Store({ client: new S3Client({}), bucket: config.bucket }),
     storeText: config.storeText,
     now: Date.now,
     elapsedMs: () => performance.now(),

@@ -55,6 +55,7 @@ export function makeHandler(deps: PredictDeps): HttpApiHandler {
     try {
       await log.putPredictions(records);
     } catch (err) {
+      if (err instanceof HttpError) throw err; // e.g. 413 RECORD_TOO_LARGE: retrying cannot help
       logError('prediction log write failed', err);
       throw new HttpError(
         503,

@@ -1,5 +1,5 @@
 /**
- * The HTTPS API: POST /predict, GET /health, POST /feedback behind IAM (SigV4) authorization, or a JWT
+ * The HTTPS API: POST /predict, GET /health, POST /log, PUT/GET /models..., POST /feedback behind IAM (SigV4) authorization, or a JWT
  * authorizer when configured, with stage-wide throttling and JSON access logs.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -22,6 +22,8 @@ export type EndpointAuthorization =
 
 export interface HttpEndpointProps {
   readonly predictFunction: IFunction;
+  /** POST /log and the model-version routes. */
+  readonly logFunction: IFunction;
   readonly feedbackFunction: IFunction;
   readonly authorization: EndpointAuthorization;
   /** Requests per second, steady state, for the whole stage. */
@@ -42,7 +44,7 @@ export class HttpEndpoint extends Construct {
     super(scope, id);
     if (props.burstLimit < 1 || props.rateLimit < 1) throw new Error('throttling limits must be positive');
     this.api = new HttpApi(this, 'Api', {
-      description: 'Vigil: POST /predict, GET /health, POST /feedback',
+      description: 'Vigil: POST /predict, GET /health, POST /log, /models, POST /feedback',
       defaultAuthorizer: authorizerFor(props.authorization),
       // The stage below carries throttling and access logs; the implicit one could not.
       createDefaultStage: false,
@@ -61,6 +63,14 @@ export class HttpEndpoint extends Construct {
     const predict = new HttpLambdaIntegration('Predict', props.predictFunction);
     this.api.addRoutes({ path: '/predict', methods: [HttpMethod.POST], integration: predict });
     this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: predict });
+    const log = new HttpLambdaIntegration('Log', props.logFunction);
+    this.api.addRoutes({ path: '/log', methods: [HttpMethod.POST], integration: log });
+    this.api.addRoutes({ path: '/models', methods: [HttpMethod.GET], integration: log });
+    this.api.addRoutes({
+      path: '/models/{name}/versions/{version}',
+      methods: [HttpMethod.GET, HttpMethod.PUT],
+      integration: log,
+    });
     this.api.addRoutes({
       path: '/feedback',
       methods: [HttpMethod.POST],

@@ -8,7 +8,10 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ActualRecord, PredictionRecord } from '../../functions/lib/records/schema.ts';
 
-/** Athena types of the Parquet columns (functions/lib/records/parquet.ts); keyed so tsc catches drift. */
+/**
+ * Athena types of the Parquet columns (functions/lib/records/parquet.ts); keyed so tsc catches drift.
+ * Every Glue column is nullable; Firehose's format conversion writes Parquet with exactly these types.
+ */
 export const PREDICTION_COLUMN_TYPES: Record<keyof PredictionRecord, string> = {
   id: 'string',
   timestamp: 'timestamp',
@@ -26,6 +29,9 @@ export const PREDICTION_COLUMN_TYPES: Record<keyof PredictionRecord, string> = {
   embedding: 'array<float>',
   latency_ms: 'double',
   request_id: 'string',
+  // JSON object text of the declared extra fields: json_extract_scalar(fields, '$.language').
+  fields: 'string',
+  token_ids: 'array<int>',
 };
 
 export const ACTUAL_COLUMN_TYPES: Record<keyof ActualRecord, string> = {

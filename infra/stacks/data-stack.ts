@@ -61,6 +61,8 @@ export class DataStack extends Stack {
       serverAccessLogsPrefix: 'log-bucket/',
       lifecycleRules: [
         { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(props.reportRetentionDays) },
+        // Athena's result files are read once by the run that asked for them.
+        { id: 'expire-athena-results', prefix: 'athena-results/', expiration: Duration.days(7) },
         {
           id: 'expire-replaced-versions',
           noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays),

@@ -15,12 +15,17 @@ import { type EndpointAuthorization, HttpEndpoint } from '../constructs/http-end
 import { MODEL_MOUNT_DIR, ModelLayer } from '../constructs/model-layer.ts';
 import { duckDbPackages, NativeLayer, onnxRuntimePackages } from '../constructs/native-layer.ts';
 import { DRIFT_METRICS, OperationsDashboard } from '../constructs/operations-dashboard.ts';
+import { PredictionDelivery } from '../constructs/prediction-delivery.ts';
+import { QueryWorkgroup } from '../constructs/query-workgroup.ts';
 import { VIGIL_RUNTIME, VigilFunction } from '../constructs/vigil-function.ts';
 import { type DataExportNames, importDataExports } from '../data-exports.ts';
+import type { LogDelivery, MonitorEngine } from '../deploy-config.ts';
 
 /** The handler files, one per function (each exports `handler`). */
 export interface HandlerEntries {
   readonly predict: string;
+  /** POST /log and the model versions (PUT/GET /models...). */
+  readonly log: string;
   readonly feedback: string;
   readonly monitor: string;
   readonly notifySlack: string;
@@ -45,6 +50,15 @@ export interface ServiceStackProps extends StackProps {
   readonly reportUrlTtlSeconds: number;
   readonly monitorWindowHours: number;
   readonly dashboardName: string;
+  /** `firehose`: records go through a delivery stream and no compaction runs; `direct`: S3 PUTs. */
+  readonly logDelivery: LogDelivery;
+  readonly firehoseBufferMb: number;
+  readonly firehoseBufferSeconds: number;
+  /** The Glue database of DataStack's tables (Firehose's schema, Athena's queries). */
+  readonly glueDatabaseName: string;
+  readonly athenaWorkgroupName: string;
+  readonly athenaBytesScannedCutoffMb: number;
+  readonly monitorEngine: MonitorEngine;
 }
 
 /** Key prefixes of the bucket layout (DESIGN.md, "Layout"). */
@@ -54,11 +68,16 @@ const PREFIX = {
   baselines: 'baselines/',
   reports: 'reports/',
   state: 'state/',
+  models: 'models/',
 } as const;
 
 export class ServiceStack extends Stack {
   readonly predict: VigilFunction;
+  readonly log: VigilFunction;
   readonly feedback: VigilFunction;
+  /** Present when logDelivery is firehose. */
+  readonly delivery?: PredictionDelivery;
+  readonly workgroup: QueryWorkgroup;
   readonly monitor: VigilFunction;
   readonly notifySlack?: VigilFunction;
   readonly endpoint: HttpEndpoint;
@@ -75,6 +94,25 @@ export class ServiceStack extends Stack {
     const modelEnv: Record<string, string> = {
       ...(props.modelName ? { VIGIL_MODEL_NAME: props.modelName } : {}),
       ...(props.modelVersion ? { VIGIL_MODEL_VERSION: props.modelVersion } : {}),
+    };
+
+    const firehose = props.logDelivery === 'firehose';
+    if (firehose) {
+      this.delivery = new PredictionDelivery(this, 'Delivery', {
+        bucket,
+        glueDatabaseName: props.glueDatabaseName,
+        bufferSizeMb: props.firehoseBufferMb,
+        bufferIntervalSeconds: props.firehoseBufferSeconds,
+        alarmTopic: topic,
+      });
+    }
+    const deliveryEnv: Record<string, string> = this.delivery
+      ? { VIGIL_FIREHOSE_STREAM: this.delivery.streamName }
+      : {};
+    // The request path may only append to the log: PutRecordBatch on the stream, or PutObject under predictions/.
+    const grantLogWrite = (fn: VigilFunction) => {
+      if (this.delivery) this.delivery.grantPutRecords(fn.fn);
+      else this.putOnly(fn, bucket, PREFIX.predictions);
     };
 
     const model = new ModelLayer(this, 'ModelLayer', { ...layerBase, modelDir: props.modelDir });
@@ -100,10 +138,26 @@ export class ServiceStack extends Stack {
         VIGIL_MODEL_DIR: MODEL_MOUNT_DIR,
         VIGIL_BUCKET: bucket.bucketName,
         VIGIL_STORE_TEXT: String(props.storeText),
+        ...deliveryEnv,
         ...modelEnv,
       },
     });
-    this.putOnly(this.predict, bucket, PREFIX.predictions);
+    grantLogWrite(this.predict);
+
+    this.log = new VigilFunction(this, 'Log', {
+      ...common,
+      entry: props.entries.log,
+      description: 'Vigil POST /log and model versions (PUT/GET /models)',
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment: {
+        VIGIL_BUCKET: bucket.bucketName,
+        VIGIL_STORE_TEXT: String(props.storeText),
+        ...deliveryEnv,
+      },
+    });
+    grantLogWrite(this.log);
+    this.grantModelVersions(this.log, bucket);
 
     this.feedback = new VigilFunction(this, 'Feedback', {
       ...common,
@@ -133,13 +187,27 @@ export class ServiceStack extends Stack {
         VIGIL_TOPIC_ARN: topic.topicArn,
         VIGIL_REPORT_URL_TTL_SECONDS: String(props.reportUrlTtlSeconds),
         VIGIL_MONITOR_WINDOW_HOURS: String(props.monitorWindowHours),
+        // Firehose delivers a record up to one buffer interval late: the window ends that long before now.
+        VIGIL_WINDOW_LAG_SECONDS: String(firehose ? props.firehoseBufferSeconds : 0),
+        // Firehose writes few large files; only direct per-request parts need compacting.
+        VIGIL_COMPACTION: String(!firehose),
+        VIGIL_MONITOR_ENGINE: props.monitorEngine,
+        VIGIL_ATHENA_WORKGROUP: props.athenaWorkgroupName,
+        VIGIL_GLUE_DATABASE: props.glueDatabaseName,
         VIGIL_METRICS_NAMESPACE: DRIFT_METRICS.namespace,
         // DuckDB keeps its extension and temp files under $HOME; /tmp is the only writable place.
         HOME: '/tmp',
         ...modelEnv,
       },
     });
-    this.grantMonitorAccess(this.monitor, bucket);
+    this.grantMonitorAccess(this.monitor, bucket, !firehose);
+    this.workgroup = new QueryWorkgroup(this, 'Queries', {
+      workgroupName: props.athenaWorkgroupName,
+      bucket,
+      glueDatabaseName: props.glueDatabaseName,
+      bytesScannedCutoffPerQuery: props.athenaBytesScannedCutoffMb * 1024 * 1024,
+    });
+    this.workgroup.grantQuery(this.monitor.fn);
     topic.grantPublish(this.monitor.fn);
     // The topic is SSE-KMS: publishing needs a data key from its key.
     this.monitor.fn.addToRolePolicy(
@@ -175,6 +243,7 @@ export class ServiceStack extends Stack {
 
     this.endpoint = new HttpEndpoint(this, 'Endpoint', {
       predictFunction: this.predict.fn,
+      logFunction: this.log.fn,
       feedbackFunction: this.feedback.fn,
       authorization: props.authorization,
       rateLimit: props.apiRateLimit,
@@ -187,6 +256,7 @@ export class ServiceStack extends Stack {
       alarmTopic: topic,
       functions: {
         predict: this.predict.fn,
+        log: this.log.fn,
         feedback: this.feedback.fn,
         monitor: this.monitor.fn,
         ...(this.notifySlack ? { notifySlack: this.notifySlack.fn } : {}),
@@ -212,8 +282,15 @@ export class ServiceStack extends Stack {
   }
 
   /** The monitor reads the log, baselines and its own state, writes reports and alert state, and compacts the log. */
-  private grantMonitorAccess(fn: VigilFunction, bucket: IBucket): void {
-    const readable = [PREFIX.predictions, PREFIX.actuals, PREFIX.baselines, PREFIX.reports, PREFIX.state];
+  private grantMonitorAccess(fn: VigilFunction, bucket: IBucket, compaction: boolean): void {
+    const readable = [
+      PREFIX.predictions,
+      PREFIX.actuals,
+      PREFIX.baselines,
+      PREFIX.reports,
+      PREFIX.state,
+      PREFIX.models,
+    ];
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
@@ -233,11 +310,30 @@ export class ServiceStack extends Stack {
         resources: [PREFIX.reports, PREFIX.state].map((p) => bucket.arnForObjects(`${p}*`)),
       }),
     );
-    // Hourly compaction: write the merged hour, then delete the part files it replaced.
+    // Hourly compaction (direct writes only): write the merged hour, then delete the parts it replaced.
+    if (compaction) {
+      fn.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject', 's3:DeleteObject'],
+          resources: [bucket.arnForObjects(`${PREFIX.predictions}*`)],
+        }),
+      );
+    }
+  }
+
+  /** Model versions: read and write models/, list models/ and whether a version has data yet. */
+  private grantModelVersions(fn: VigilFunction, bucket: IBucket): void {
     fn.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['s3:PutObject', 's3:DeleteObject'],
-        resources: [bucket.arnForObjects(`${PREFIX.predictions}*`)],
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects(`${PREFIX.models}*`)],
+      }),
+    );
+    fn.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${PREFIX.models}*`, `${PREFIX.predictions}*`] } },
       }),
     );
   }

@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportAssets } from '../../functions/adapters/report-assets.ts';
 import type { MonitorReport } from '../../functions/lib/monitor/types.ts';
 import { renderReportHtml } from '../../functions/lib/report/html.ts';
 import { makeReportWithHistory, XSS_TEXT } from '../fixtures/report/synthetic.ts';
+import { launchBrowser } from './helpers/browser.ts';
 
 declare const echarts: {
   getInstanceByDom(el: Element): {
@@ -15,16 +16,6 @@ declare const echarts: {
     convertToPixel(finder: { seriesIndex: number }, value: number[]): number[];
   } | null;
 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('HTML dashboard in headless Chromium', () => {
   let dir: string;
@@ -61,7 +52,7 @@ describe('HTML dashboard in headless Chromium', () => {
     const file = join(dir, 'report.html');
     writeFileSync(file, html);
     fileUrl = pathToFileURL(file).href;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

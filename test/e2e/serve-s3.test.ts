@@ -75,6 +75,7 @@ describe('vigil serve --s3-endpoint --bucket', () => {
       expect(out).toMatch(/log: s3:\/\/vigil-log/);
       const ok = await fetch(`${url}/predict`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ texts: ['good', 'bad'] }),
       });
       expect(ok.status).toBe(200);
@@ -88,6 +89,7 @@ describe('vigil serve --s3-endpoint --bucket', () => {
       await s3.kill();
       const failed = await fetch(`${url}/predict`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: 'lost?' }),
       });
       expect(failed.status).toBe(503);
@@ -121,6 +123,7 @@ describe('vigil serve when S3 dies mid-run', () => {
           Array.from({ length: 4 }, (_, k) =>
             fetch(`${served.url}/predict`, {
               method: 'POST',
+              headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ texts: [`wave ${wave} request ${k}`, 'a second text'] }),
             }),
           ),

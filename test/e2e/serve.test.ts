@@ -164,6 +164,7 @@ describe('vigil serve --no-store-text', () => {
     try {
       const res = await fetch(`${s.url}/predict`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: 'private words' }),
       });
       expect(res.status).toBe(200);
@@ -205,6 +206,7 @@ describe('vigil serve with the default bundle (what npm start runs)', () => {
       expect(health.model.name).toBe('vigil-sst2-cnn');
       const res = await fetch(`${s.url}/predict`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           texts: ['a moving, beautiful and brilliant film', 'a boring, terrible waste of time'],
         }),

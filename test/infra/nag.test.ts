@@ -36,9 +36,16 @@ describe('cdk-nag AwsSolutions', () => {
       JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['vigil'] },
     });
     const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties.AuthorizationType)).toEqual(['JWT', 'JWT', 'JWT']);
-    expect(Object.keys(service.findResources('AWS::Lambda::Function'))).toHaveLength(3);
+    expect(routes.map((r) => r.Properties.AuthorizationType)).toEqual(Array(7).fill('JWT'));
+    expect(Object.keys(service.findResources('AWS::Lambda::Function'))).toHaveLength(4);
     Template.fromStack(stacks.data).resourceCountIs('AWS::SecretsManager::Secret', 0);
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  it('stays clean with direct log delivery (no stream, compaction grants)', () => {
+    const { app, stacks } = buildFixtureApp({ logDelivery: 'direct' });
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+    Template.fromStack(stacks.service).resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
     rmSync(app.outdir, { recursive: true, force: true });
   });
 

@@ -18,6 +18,7 @@ const handler = (name: string) => join(fixtureDir, 'handlers', `${name}.ts`);
 
 export const fixtureEntries = {
   predict: handler('predict'),
+  log: handler('log'),
   feedback: handler('feedback'),
   monitor: handler('monitor'),
   notifySlack: handler('notify-slack'),

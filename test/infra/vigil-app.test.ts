@@ -19,7 +19,8 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 beforeAll(() => {
   // cdk-nag has its own test (nag.test.ts); skipping it here keeps this synth fast.
   const synthed = synthFixtureApp(
-    { alertEmail: 'ops@example.com', modelName: 'sst2', modelVersion: 'v1' },
+    // Direct delivery: the shape without Firehose (log-delivery.test.ts covers the default, firehose).
+    { alertEmail: 'ops@example.com', modelName: 'sst2', modelVersion: 'v1', logDelivery: 'direct' },
     { nag: false },
   );
   ({ data, service } = synthed);
@@ -198,7 +199,7 @@ describe('DataStack', () => {
 describe('ServiceStack', () => {
   it('runs every function on NODEJS_22_X and one architecture (x86_64)', () => {
     const fns = Object.values(service.findResources('AWS::Lambda::Function')) as Json[];
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const fn of fns) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['x86_64']);
@@ -305,8 +306,12 @@ describe('ServiceStack', () => {
     const routes = Object.values(service.findResources('AWS::ApiGatewayV2::Route')) as Json[];
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'GET /health',
+      'GET /models',
+      'GET /models/{name}/versions/{version}',
       'POST /feedback',
+      'POST /log',
       'POST /predict',
+      'PUT /models/{name}/versions/{version}',
     ]);
     for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
   });
@@ -331,8 +336,8 @@ describe('ServiceStack', () => {
   it('alarms on errors and throttles of every function and on API 5xx, to the topic', () => {
     const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm')) as Json[];
     const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
-    expect(byMetric('Errors')).toHaveLength(4);
-    expect(byMetric('Throttles')).toHaveLength(4);
+    expect(byMetric('Errors')).toHaveLength(5);
+    expect(byMetric('Throttles')).toHaveLength(5);
     expect(byMetric('5xx')).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ 'Fn::ImportValue': 'Vigil-TopicArn' }]);

@@ -14,6 +14,11 @@ export interface DeliveryResult {
 export interface Notifier {
   /** Stable channel name, used to remember which channels still owe a delivery. */
   readonly name: string;
+  /**
+   * What a model version's `monitors.channels` calls the channels this notifier reaches (email,
+   * slack, webhook, console). @default [name]
+   */
+  readonly channels?: readonly string[];
   /** Resolves with the outcome; rejects only on programming errors. */
   send(notification: AlertNotification): Promise<DeliveryResult>;
 }

@@ -24,6 +24,20 @@ export interface RunAlertingInput {
   reportUrl?: string | null;
   claimTimeoutMs?: number;
   maxConflicts?: number;
+  /** Which channels each severity goes to (a model version's monitors.channels). @default every notifier */
+  routes?: Partial<Record<AlertNotification['severity'], readonly string[]>>;
+}
+
+/** Names of the notifiers a notification of `severity` goes to under `routes`. */
+export function routedNotifiers(
+  notifiers: readonly Notifier[],
+  severity: AlertNotification['severity'],
+  routes: RunAlertingInput['routes'],
+): string[] {
+  const allowed = routes?.[severity];
+  return notifiers
+    .filter((n) => !allowed || (n.channels ?? [n.name]).some((c) => allowed.includes(c)))
+    .map((n) => n.name);
 }
 
 export interface Delivery {
@@ -79,10 +93,13 @@ export async function runAlerting(input: RunAlertingInput): Promise<RunAlertingR
         keep.push(entry);
       }
     }
-    if (decision.notification && names.length > 0) {
+    const routed = decision.notification
+      ? routedNotifiers(input.notifiers, decision.notification.severity, input.routes)
+      : [];
+    if (decision.notification && routed.length > 0) {
       claim.push({
         notification: decision.notification,
-        channels: names,
+        channels: routed,
         status: 'sending',
         claimedAt: nowIso,
         attempts: 0,

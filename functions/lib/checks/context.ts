@@ -1,4 +1,5 @@
 /** What every check reads: both windows, the model's labels, the run's config and seed. */
+import type { FieldSpec } from '../models/model-version.ts';
 import type { MonitorConfig } from '../monitor/config.ts';
 import type { MonitorWindow } from '../monitor/window.ts';
 
@@ -15,6 +16,10 @@ export interface CheckContext {
   expectedVolume?: number | null;
   config: MonitorConfig;
   seed: number;
+  /** The model version's declared extra fields (field drift; segments among them). */
+  fields?: readonly FieldSpec[];
+  /** At most this many values of each segment field get their own checks. @default 10 */
+  segmentMaxValues?: number;
 }
 
 /** Counts of each of `labels` in `values`, in that order. */

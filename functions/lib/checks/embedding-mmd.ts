@@ -1,8 +1,8 @@
 /** Embedding drift, the primary test: MMD with a permutation p-value on a seeded subsample per side. */
 
 import { subsampleRows } from '../monitor/window.ts';
-import { mmdPermutationTest } from '../stats/mmd.ts';
-import { createRng, randomInt } from '../stats/rng.ts';
+import { mmdWithStrata } from '../stats/mmd.ts';
+import { createRng, randomInt, sampleIndices } from '../stats/rng.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 
@@ -67,7 +67,26 @@ export function medianPairDistance(rows: Float32Array[], pairs: number, seed: nu
 
 const BANDWIDTH_PAIRS = 4000;
 
-export function embeddingMmdCheck(ctx: CheckContext): DraftFinding {
+/** At most `k` sampled rows (the same seeded choice as subsampleRows) with their window rows. */
+function sampledWithRows(
+  w: CheckContext['reference'],
+  k: number,
+  seed: number,
+): { rows: Float32Array[]; windowRows: Int32Array } {
+  const matrix = subsampleRows(w.sample, w.dim, k, seed);
+  const picked =
+    k >= w.sample.rows
+      ? Int32Array.from({ length: w.sample.rows }, (_, i) => i)
+      : sampleIndices(createRng(seed), w.sample.rows, k);
+  return { rows: rowsOf(matrix, w.dim), windowRows: Int32Array.from(picked, (s) => w.sample.index[s]) };
+}
+
+/**
+ * Embedding drift, the primary test (MMD with a permutation p-value on a seeded subsample per side),
+ * and the same statistic with window membership permuted only within each predicted label: drift
+ * that remains once the label mix is held fixed is a new kind of text, not more of a known kind.
+ */
+export function embeddingMmdChecks(ctx: CheckContext): DraftFinding[] {
   const { reference, current, config } = ctx;
   const base = pValueTestBase(ctx, {
     check: 'embedding_drift.mmd',
@@ -76,34 +95,79 @@ export function embeddingMmdCheck(ctx: CheckContext): DraftFinding {
     method: 'mmd',
     maxVerdict: 'alert',
   });
+  const withinBase = pValueTestBase(ctx, {
+    check: 'embedding_drift.mmd_within_label',
+    group: 'embedding_drift',
+    title: 'New kind of text (MMD within predicted label)',
+    method: 'mmd_stratified',
+    maxVerdict: 'alert',
+  });
   const min = config.minDriftSampleSize;
   if (reference.size < min || current.size < min || reference.dim === 0 || current.dim !== reference.dim) {
-    return insufficient(base);
+    return [insufficient(base), insufficient(withinBase)];
   }
   const cap = config.embedding.maxPerSide;
-  const rawRef = rowsOf(subsampleRows(reference.sample, reference.dim, cap, ctx.seed), reference.dim);
-  const rawCur = rowsOf(subsampleRows(current.sample, current.dim, cap, ctx.seed + 1), current.dim);
-  const [ref, cur] = config.embedding.standardize ? standardizePooled(rawRef, rawCur) : [rawRef, rawCur];
+  const r0 = sampledWithRows(reference, cap, ctx.seed);
+  const c0 = sampledWithRows(current, cap, ctx.seed + 1);
+  const [ref, cur] = config.embedding.standardize ? standardizePooled(r0.rows, c0.rows) : [r0.rows, c0.rows];
   const median = medianPairDistance([...ref, ...cur], BANDWIDTH_PAIRS, ctx.seed + 5);
-  const r = mmdPermutationTest(ref, cur, {
+  const labelIds = new Map<string, number>();
+  const stratum = (l: string) => {
+    if (!labelIds.has(l)) labelIds.set(l, labelIds.size);
+    return labelIds.get(l) as number;
+  };
+  const strata = Int32Array.from([
+    ...Array.from(r0.windowRows, (row) => stratum(reference.label[row])),
+    ...Array.from(c0.windowRows, (row) => stratum(current.label[row])),
+  ]);
+  const { plain: r, stratified: s } = mmdWithStrata(ref, cur, strata, {
     permutations: config.embedding.permutations,
+    earlyStop: config.embedding.earlyStop,
     seed: ctx.seed,
     // A zero median (identical rows) leaves the choice to the stats method's own heuristic.
     bandwidth: median > 0 ? median * config.embedding.bandwidthScale : undefined,
   });
-  return {
-    ...base,
-    value: r.statistic,
-    pValue: r.pValue ?? null,
-    insufficient: false,
-    describe: `MMD² ${formatNumber(r.statistic)} between ${ref.length} reference and ${cur.length} current embeddings`,
-    details: {
-      testedReference: ref.length,
-      testedCurrent: cur.length,
-      permutations: r.permutations,
-      bandwidth: r.bandwidth,
-      subsampled: ref.length < reference.size || cur.length < current.size,
-      standardized: config.embedding.standardize,
-    },
+  const subsampled = ref.length < reference.size || cur.length < current.size;
+  const common = {
+    testedReference: ref.length,
+    testedCurrent: cur.length,
+    bandwidth: r.bandwidth,
+    subsampled,
+    standardized: config.embedding.standardize,
   };
+  const level = config.pValue.warning;
+  const explained =
+    (r.pValue ?? 1) < level
+      ? (s.pValue ?? 1) < level
+        ? '; it remains within predicted labels (a new kind of text)'
+        : '; within predicted labels it does not (a changed label mix)'
+      : '';
+  return [
+    {
+      ...base,
+      value: r.statistic,
+      pValue: r.pValue ?? null,
+      insufficient: false,
+      describe: `MMD² ${formatNumber(r.statistic)} between ${ref.length} reference and ${cur.length} current embeddings${explained}`,
+      details: { ...common, permutations: r.permutations, stoppedEarly: r.stoppedEarly },
+    },
+    {
+      ...withinBase,
+      value: s.statistic,
+      pValue: s.pValue ?? null,
+      insufficient: false,
+      describe: `embeddings differ with the predicted-label mix held fixed (${labelIds.size} labels, permutations within each), so it is not only more of a known kind of text`,
+      details: {
+        ...common,
+        permutations: s.permutations,
+        stoppedEarly: s.stoppedEarly,
+        labels: labelIds.size,
+      },
+    },
+  ];
+}
+
+/** The primary MMD finding alone. */
+export function embeddingMmdCheck(ctx: CheckContext): DraftFinding {
+  return embeddingMmdChecks(ctx)[0];
 }

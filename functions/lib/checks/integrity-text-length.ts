@@ -3,9 +3,14 @@ import { ksTest } from '../stats/ks.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 
-function median(values: Int32Array): number {
+/** The values that are present (NaN marks a record without text). */
+function present(values: Float64Array): Float64Array {
+  return values.filter((v) => !Number.isNaN(v));
+}
+
+function median(values: Float64Array): number {
   if (values.length === 0) return 0;
-  const s = Int32Array.from(values).sort();
+  const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
@@ -20,10 +25,12 @@ export function textLengthCheck(ctx: CheckContext): DraftFinding {
     maxVerdict: 'alert',
   });
   const min = config.minDriftSampleSize;
-  if (reference.size < min || current.size < min) return insufficient(base);
-  const ks = ksTest(reference.textChars, current.textChars);
-  const refMedian = median(reference.textChars);
-  const curMedian = median(current.textChars);
+  const ref = present(reference.textChars);
+  const cur = present(current.textChars);
+  if (ref.length < min || cur.length < min) return insufficient(base);
+  const ks = ksTest(ref, cur);
+  const refMedian = median(ref);
+  const curMedian = median(cur);
   return {
     ...base,
     value: ks.statistic,

@@ -32,11 +32,16 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
   if (!ctx.actuals || labelledCount < min || ref === null) return [insufficient(accBase)];
   const j = joinActuals(current.id, current.label, ctx.actuals);
   const m = classificationMetrics(j.predicted, j.actual, ctx.labels);
-  const calibration = expectedCalibrationError(
-    j.index.map((i) => current.score[i]),
-    j.index.map((_, k) => j.predicted[k] === j.actual[k]),
-    config.performance.calibrationBins,
-  );
+  // Records without a score (a logged model may send none) have no confidence to calibrate.
+  const scored = j.index.map((i, k) => [i, k]).filter(([i]) => !Number.isNaN(current.score[i]));
+  const calibration =
+    scored.length > 0
+      ? expectedCalibrationError(
+          scored.map(([i]) => current.score[i]),
+          scored.map(([, k]) => j.predicted[k] === j.actual[k]),
+          config.performance.calibrationBins,
+        )
+      : null;
   const details = {
     accuracy: m.accuracy,
     macroF1: m.macroF1,
@@ -78,19 +83,20 @@ export function performanceActualsChecks(ctx: CheckContext, labelledCount: numbe
       details: { macroF1: m.macroF1, referenceMacroF1: ref.macroF1 },
     });
   }
-  out.push({
-    ...common,
-    check: 'performance.calibration',
-    title: 'Calibration (expected calibration error, from actuals)',
-    referenceSize: ctx.reference.size,
-    thresholds: { ...config.performance.calibrationError },
-    // Tracked: a miscalibrated model still classifies; accuracy is the finding that alerts.
-    maxVerdict: 'warning',
-    value: calibration.ece,
-    pValue: null,
-    insufficient: false,
-    describe: `confidence is off from accuracy by ${formatNumber(calibration.ece)} on average (ECE, ${config.performance.calibrationBins} bins)`,
-    details: { bins: calibration.bins },
-  });
+  if (calibration)
+    out.push({
+      ...common,
+      check: 'performance.calibration',
+      title: 'Calibration (expected calibration error, from actuals)',
+      referenceSize: ctx.reference.size,
+      thresholds: { ...config.performance.calibrationError },
+      // Tracked: a miscalibrated model still classifies; accuracy is the finding that alerts.
+      maxVerdict: 'warning',
+      value: calibration.ece,
+      pValue: null,
+      insufficient: false,
+      describe: `confidence is off from accuracy by ${formatNumber(calibration.ece)} on average (ECE, ${config.performance.calibrationBins} bins)`,
+      details: { bins: calibration.bins },
+    });
   return out;
 }

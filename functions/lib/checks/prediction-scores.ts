@@ -1,6 +1,7 @@
 /** Prediction drift of the confidence scores: KS (alerts on its adjusted p) and Wasserstein (tracked). */
 import { ksTest } from '../stats/ks.ts';
 import { wassersteinTest } from '../stats/wasserstein.ts';
+import { presentValues } from '../monitor/window.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
 
@@ -34,9 +35,11 @@ export function predictionScoreChecks(ctx: CheckContext): DraftFinding[] {
     maxVerdict: 'warning' as const,
   };
   const min = config.minDriftSampleSize;
-  if (reference.size < min || current.size < min) return [insufficient(ksBase), insufficient(wBase)];
-  const ks = ksTest(reference.score, current.score);
-  const w = wassersteinTest(reference.score, current.score);
+  const ref = presentValues(reference.score);
+  const cur = presentValues(current.score);
+  if (ref.length < min || cur.length < min) return [insufficient(ksBase), insufficient(wBase)];
+  const ks = ksTest(ref, cur);
+  const w = wassersteinTest(ref, cur);
   return [
     {
       ...ksBase,

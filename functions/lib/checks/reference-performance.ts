@@ -1,4 +1,5 @@
 /** What performance the reference had: its accuracy from true labels, else its mean confidence. */
+import { presentValues } from '../monitor/window.ts';
 import { classificationMetrics, joinActuals } from './classification-metrics.ts';
 import type { CheckContext } from './context.ts';
 
@@ -24,6 +25,8 @@ export function referencePerformance(ctx: CheckContext): ReferencePerformance | 
       return { accuracy: m.accuracy, macroF1: m.macroF1, source: 'labels' };
     }
   }
-  if (reference.size < config.minPerformanceSampleSize) return null;
-  return { accuracy: meanConfidence(reference.score), macroF1: null, source: 'confidence' };
+  // A model that sends no score has no confidence to stand in for accuracy.
+  const scores = presentValues(reference.score);
+  if (scores.length < config.minPerformanceSampleSize) return null;
+  return { accuracy: meanConfidence(scores), macroF1: null, source: 'confidence' };
 }

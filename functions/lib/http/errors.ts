@@ -6,11 +6,22 @@ export type HttpErrorCode =
   | 'BATCH_TOO_LARGE'
   | 'TEXT_TOO_LONG'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RECORD_TOO_LARGE'
   | 'UNKNOWN_LABEL'
   | 'NOT_FOUND'
   | 'REPORT_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'FORBIDDEN_ORIGIN'
   | 'LOG_WRITE_FAILED'
+  | 'SCHEMA_MISMATCH'
+  | 'MODEL_NOT_FOUND'
+  | 'SCHEMA_CONFLICT'
+  | 'INVALID_MODEL_VERSION'
+  | 'RUN_NOT_FOUND'
+  | 'DASHBOARD_NOT_FOUND'
+  | 'INVALID_DASHBOARD'
+  | 'CONSOLE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export class HttpError extends Error {
@@ -20,6 +31,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra response headers, e.g. Allow on a 405. */
     readonly headers: Record<string, string> = {},
+    /** Extra members of the error object, e.g. `index` and `field` of a SCHEMA_MISMATCH. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'HttpError';

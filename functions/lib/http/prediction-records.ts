@@ -2,7 +2,7 @@
 import type { Prediction } from '../inference/types.ts';
 import type { ModelRef, PredictionRecord } from '../records/schema.ts';
 import type { TextHasher } from './ports.ts';
-import { codePointLength } from './text-length.ts';
+import { textChars } from './text-length.ts';
 
 export interface PredictionRecordContext {
   ids: readonly string[];
@@ -28,7 +28,7 @@ export function buildPredictionRecords(
     model_version: ctx.model.version,
     text: ctx.storeText ? texts[i] : null,
     text_sha256: ctx.hashText(texts[i]),
-    text_chars: codePointLength(texts[i]),
+    text_chars: textChars(texts[i]),
     token_count: p.tokenCount,
     truncated: p.truncated,
     unknown_token_ratio: p.unknownTokenRatio,
@@ -38,5 +38,7 @@ export function buildPredictionRecords(
     embedding: p.embedding,
     latency_ms: ctx.latencyMs,
     request_id: ctx.requestId,
+    fields: null,
+    token_ids: p.tokenIds ? Array.from(p.tokenIds) : null,
   }));
 }

@@ -22,7 +22,11 @@ export function jsonResponse(
 /** `{"error": {"code", "message"}}`; anything that is not an HttpError is a bug and answers 500. */
 export function errorResponse(err: unknown): HttpResult {
   if (err instanceof HttpError) {
-    return jsonResponse(err.status, { error: { code: err.code, message: err.message } }, err.headers);
+    return jsonResponse(
+      err.status,
+      { error: { code: err.code, message: err.message, ...err.details } },
+      err.headers,
+    );
   }
   return jsonResponse(500, {
     error: { code: 'INTERNAL_ERROR', message: 'internal error; see the server log' },

@@ -14,3 +14,20 @@ export function codePointLength(text: string): number {
   }
   return n;
 }
+
+// Characters that carry nothing to read: controls (NUL included), format characters (zero-width
+// space and joiners, BOM), separators and other white space, lone surrogates, U+FFFD replacement.
+const CONTENT = /[^\p{Cc}\p{Cf}\p{Cs}\p{Z}\s\uFFFD]/u;
+
+/** Whether a text has at least one character of content. */
+export function hasTextContent(text: string): boolean {
+  return CONTENT.test(text);
+}
+
+/**
+ * The log's text_chars: code points as Python's len() counts them, but 0 for a text with no content
+ * at all, so integrity.empty_text counts a text of NULs, zero-width or control characters as empty.
+ */
+export function textChars(text: string): number {
+  return hasTextContent(text) ? codePointLength(text) : 0;
+}

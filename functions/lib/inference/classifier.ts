@@ -42,6 +42,7 @@ export function createTextClassifier(
         tokenCount: encoded.tokenCount,
         truncated: encoded.truncated,
         unknownTokenRatio: encoded.unknownTokenRatio,
+        tokenIds: encoded.ids,
       };
     }
     return predictions;

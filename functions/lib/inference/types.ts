@@ -18,6 +18,8 @@ export interface Prediction {
   tokenCount: number;
   truncated: boolean;
   unknownTokenRatio: number;
+  /** The (truncated) input ids, special tokens included; kept in the log for token-level novelty. */
+  tokenIds?: ArrayLike<number>;
 }
 
 export interface TextClassifier {

@@ -10,6 +10,13 @@ export interface PValueLevels {
   alert: number;
 }
 
+/** Per-check settings from a model version's monitors: switch a check off or move its thresholds. */
+export interface CheckSettings {
+  enabled?: boolean;
+  warning?: number;
+  alert?: number;
+}
+
 export interface MonitorConfig {
   /** Levels every p-value finding is judged by, after BH correction over the whole run. */
   pValue: PValueLevels;
@@ -35,6 +42,11 @@ export interface MonitorConfig {
     bandwidthScale: number;
     /** Permutations of the MMD test; the smallest p it can show is 1 / (permutations + 1). @default 1000 */
     permutations: number;
+    /**
+     * Besag-Clifford sequential stopping of the MMD permutations: stop after this many permuted
+     * statistics reach the observed one (p = h / L, still exact; decisions below (h+1)/(B+1) unchanged). @default 10
+     */
+    earlyStop: number;
     /** The domain classifier's subsample per side; it warns at most (MMD is the primary test). @default 300 */
     domainClassifierMaxPerSide: number;
     /** Gradient steps per fold of the domain classifier. @default 50 */
@@ -72,6 +84,31 @@ export interface MonitorConfig {
     /** Expected calibration error of the labelled current window that warns (tracked). @default { warning: 0.1, alert: 0.2 } */
     calibrationError: { warning: number; alert: number };
   };
+  /** Below this many records on either side of a segment its checks say `insufficient_data`. @default 30 */
+  minSegmentSampleSize: number;
+  /** Per check id (`embedding_drift.mmd`): enabled and thresholds; segment findings follow their check. @default {} */
+  checks: Record<string, CheckSettings>;
+  /** New text and the words that tell the windows apart (checks/novelty.ts, checks/characteristic-words.ts). */
+  novelty: {
+    /** Calibration quantile a current record must pass to count as unlike the reference. @default 0.95 */
+    tailQuantile: number;
+    /** Share of the reference sample that fits word frequencies and neighbours; the rest calibrates. @default 0.5 */
+    fitShare: number;
+    /** Nearest reference embeddings a record's embedding novelty averages over. @default 10 */
+    neighbours: number;
+    /** Additive smoothing of the reference's token frequencies. @default 0.5 */
+    smoothing: number;
+    /** Most novel current records kept in the report. @default 200 */
+    maxRecords: number;
+    /** Characteristic words listed each way. @default 20 */
+    characteristicWords: number;
+    /** A word needs this many occurrences over both windows to be listed. @default 3 */
+    minWordCount: number;
+    /** Typical texts listed for each side. @default 3 */
+    examples: number;
+    /** Texts in the report are cut to this length. @default 280 */
+    maxTextChars: number;
+  };
   /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
   projectorMaxPoints: number;
   /** Bins of the score and text-length histograms in the report. @default 20 */
@@ -88,6 +125,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     standardize: true,
     bandwidthScale: 0.5,
     permutations: 1000,
+    earlyStop: 10,
     domainClassifierMaxPerSide: 300,
     domainClassifierIterations: 50,
     centroidRatioWarning: 2,
@@ -107,6 +145,19 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     calibrationBins: 10,
     calibrationError: { warning: 0.1, alert: 0.2 },
   },
+  minSegmentSampleSize: 30,
+  checks: {},
+  novelty: {
+    tailQuantile: 0.95,
+    fitShare: 0.5,
+    neighbours: 10,
+    smoothing: 0.5,
+    maxRecords: 200,
+    characteristicWords: 20,
+    minWordCount: 3,
+    examples: 3,
+    maxTextChars: 280,
+  },
   projectorMaxPoints: 2000,
   histogramBins: 20,
 }) as MonitorConfig;
@@ -120,6 +171,10 @@ export function resolveMonitorConfig(overrides: MonitorConfigOverrides = {}): Mo
   const out = structuredClone(DEFAULT_MONITOR_CONFIG) as MonitorConfig;
   for (const [k, v] of Object.entries(overrides) as [keyof MonitorConfig, unknown][]) {
     if (v === undefined) continue;
+    if (k === 'checks') {
+      out.checks = { ...(v as MonitorConfig['checks']) };
+      continue;
+    }
     const base = out[k];
     (out as unknown as Record<string, unknown>)[k] =
       typeof base === 'object' && base !== null ? { ...base, ...(v as object) } : v;

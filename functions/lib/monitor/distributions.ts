@@ -1,6 +1,7 @@
 /** The report's histograms: scores over [0, 1], label counts, and text length up to the 99th percentile. */
 import { type CheckContext, labelCounts, labelUniverse } from '../checks/context.ts';
 import type { Histogram, MonitorReport } from './types.ts';
+import { presentValues } from './window.ts';
 
 /** Counts per bin of `edges` (bins + 1 ascending edges); values past either end go to the end bins. */
 export function histogram(values: ArrayLike<number>, edges: number[]): number[] {
@@ -32,14 +33,17 @@ export function reportDistributions(ctx: CheckContext): MonitorReport['distribut
   const { reference, current, config } = ctx;
   const bins = config.histogramBins;
   const labels = labelUniverse(ctx.labels, reference, current);
-  const maxChars = Math.max(1, percentile99(reference.textChars, current.textChars));
+  // NaN marks a record without a score or text (logged models may send neither).
+  const refChars = presentValues(reference.textChars);
+  const curChars = presentValues(current.textChars);
+  const maxChars = Math.max(1, percentile99(refChars, curChars));
   return {
-    scores: pair(reference.score, current.score, evenEdges(0, 1, bins)),
+    scores: pair(presentValues(reference.score), presentValues(current.score), evenEdges(0, 1, bins)),
     labels: {
       labels,
       reference: labelCounts(reference.label, labels),
       current: labelCounts(current.label, labels),
     },
-    textLength: pair(reference.textChars, current.textChars, evenEdges(0, Math.ceil(maxChars), bins)),
+    textLength: pair(refChars, curChars, evenEdges(0, Math.ceil(maxChars), bins)),
   };
 }

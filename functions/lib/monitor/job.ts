@@ -8,15 +8,20 @@ import type { Notifier } from '../alerts/notifier.ts';
 import { type RunAlertingResult, runAlerting } from '../alerts/run.ts';
 import type { ConditionalStore } from '../alerts/state.ts';
 import type { NotifyOn } from '../alerts/types.ts';
+import type { ModelVersion } from '../models/model-version.ts';
+import { resolveMonitors } from '../models/monitors.ts';
+import { readModelVersion } from '../models/registry.ts';
 import type { RecordStore } from '../records/store.ts';
 import { type ReportAssets, renderReportHtml } from '../report/html.ts';
 import { DEFAULT_MONITOR_CONFIG, type MonitorConfig, windowSampleCapacity } from './config.ts';
 import { loadReportHistory, usualVolume } from './history.ts';
 import { baselineKey, baselineLabelsKey, reportKeys } from './keys.ts';
-import { accumulateFiles, accumulateWindow, actualsById, baselineLabels } from './load.ts';
+import { accumulateFiles, actualsById, baselineLabels } from './load.ts';
+import { logWindowSource } from './log-source.ts';
 import { runMonitor } from './run.ts';
+import type { WindowSource } from './source.ts';
 import type { MonitorReport, WindowRange } from './types.ts';
-import { WindowAccumulator } from './window.ts';
+import { type MonitorWindow, WindowAccumulator } from './window.ts';
 
 export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -36,6 +41,13 @@ export interface MonitorJobInput {
   reference?: ReferenceSpec;
   seed?: number;
   config?: MonitorConfig;
+  /**
+   * The model version's declaration; undefined reads it from the store (models/…/model.json), null
+   * runs without one (today's defaults, no fields).
+   */
+  modelVersion?: ModelVersion | null;
+  /** Where the windows come from. @default Vigil's prediction log in `store` */
+  source?: WindowSource;
   /** The dashboard's inlined scripts; without them no HTML is written. */
   reportAssets?: ReportAssets;
   alerting?: {
@@ -82,10 +94,26 @@ export function conditionalStoreOf(store: RecordStore): ConditionalStore {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobResult> {
-  const { store, model, now } = input;
-  const config = input.config ?? DEFAULT_MONITOR_CONFIG;
+  const { store, now } = input;
+  // The model version's declaration (when there is one) gives labels, fields and monitors as code.
+  const declared =
+    input.modelVersion === undefined
+      ? await readModelVersion(store, input.model.name, input.model.version)
+      : input.modelVersion;
+  const monitors = declared ? resolveMonitors(declared.monitors) : null;
+  const model = {
+    ...input.model,
+    labels: input.model.labels.length > 0 ? input.model.labels : (declared?.labels ?? []),
+  };
+  const config = input.config ?? monitors?.config ?? DEFAULT_MONITOR_CONFIG;
   const seed = input.seed ?? 0;
-  const windowMs = input.windowMs ?? DEFAULT_WINDOW_MS;
+  const windowMs = input.windowMs ?? monitors?.windowMs ?? DEFAULT_WINDOW_MS;
+  const fields = declared?.fields ?? [];
+  const loadOptions = {
+    fields: fields.map((f) => f.name),
+    segmentFields: fields.filter((f) => f.segment).map((f) => f.name),
+  };
+  const source = input.source ?? logWindowSource(store, model);
   if (!(windowMs > 0) || !Number.isFinite(now.getTime())) {
     throw new MonitorJobError(
       'INVALID_WINDOW',
@@ -101,7 +129,8 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
 
   let t = clock();
   const spec = input.reference ?? { kind: 'baseline' };
-  const refAcc = new WindowAccumulator(capacity, seed + 101);
+  const refAcc = new WindowAccumulator(capacity, seed + 101, loadOptions);
+  let reference: MonitorWindow;
   let referenceActuals: Map<string, string> | undefined;
   let referenceWindow: WindowRange | undefined;
   if (spec.kind === 'baseline') {
@@ -120,21 +149,26 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
       );
     }
     referenceActuals = await baselineLabels(store, baselineLabelsKey(model.name, model.version));
+    reference = refAcc.build();
   } else {
     if (!(spec.end.getTime() > spec.start.getTime())) {
       throw new MonitorJobError('INVALID_WINDOW', 'the reference window must end after it starts');
     }
     referenceWindow = { start: spec.start.toISOString(), end: spec.end.toISOString() };
-    await accumulateWindow(store, model, { fromMs: spec.start.getTime(), toMs: spec.end.getTime() }, refAcc);
+    reference = await source.loadWindow(
+      { fromMs: spec.start.getTime(), toMs: spec.end.getTime() },
+      { ...loadOptions, capacity, seed: seed + 101 },
+    );
     referenceActuals = await actualsById(store, model.name, { fromMs: spec.start.getTime(), toMs: toMs + 1 });
   }
-  const reference = refAcc.build();
   stage('load_reference', t);
 
   t = clock();
-  const curAcc = new WindowAccumulator(capacity, seed + 202);
-  await accumulateWindow(store, model, { fromMs, toMs }, curAcc);
-  const current = curAcc.build();
+  // The reference fixes the embedding width, so a stray file of another width is what gets rejected.
+  const current = await source.loadWindow(
+    { fromMs, toMs },
+    { ...loadOptions, capacity, seed: seed + 202, expectDimension: reference.dim },
+  );
   // Labels for this window's predictions may arrive any time until now.
   const actuals = await actualsById(store, model.name, { fromMs, toMs: toMs + 1 });
   stage('load_current', t);
@@ -162,6 +196,8 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
     now,
     seed,
     config,
+    fields,
+    segmentMaxValues: monitors?.segmentMaxValues,
   });
   stage('checks', t);
 
@@ -184,7 +220,8 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
       now,
       notifiers: input.alerting.notifiers,
       dryRun: input.alerting.dryRun,
-      cooldownMs: input.alerting.cooldownMs,
+      cooldownMs: input.alerting.cooldownMs ?? monitors?.cooldownMs,
+      routes: monitors?.channels,
       notifyOn: input.alerting.notifyOn,
       reportUrl: input.alerting.reportUrl,
     });

@@ -1,4 +1,4 @@
-/** Which model versions a store holds predictions or baselines for: the run's default subjects. */
+/** Which model versions a store declares or holds predictions or baselines for: the run's default subjects. */
 import type { ObjectStore } from '../records/store.ts';
 
 export interface ModelVersion {
@@ -10,7 +10,7 @@ const MODEL_KEY_RE = /^[a-z]+\/model=([^/]+)\/version=([^/]+)\//;
 
 export async function modelsInStore(
   store: ObjectStore,
-  prefixes: readonly string[] = ['predictions/', 'baselines/'],
+  prefixes: readonly string[] = ['models/', 'predictions/', 'baselines/'],
 ): Promise<ModelVersion[]> {
   const found = new Map<string, ModelVersion>();
   for (const prefix of prefixes) {

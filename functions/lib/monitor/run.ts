@@ -2,19 +2,25 @@
  * One monitoring run over in-memory windows: every check, one Benjamini-Hochberg correction over all
  * p-values of the run, verdicts, the report's distributions, headline metrics and projector.
  */
+
+import { characteristicWords } from '../checks/characteristic-words.ts';
 import type { CheckContext } from '../checks/context.ts';
 import { embeddingCentroidChecks } from '../checks/embedding-centroid.ts';
 import { domainClassifierCheck } from '../checks/embedding-domain-classifier.ts';
-import { embeddingMmdCheck } from '../checks/embedding-mmd.ts';
+import { embeddingMmdChecks } from '../checks/embedding-mmd.ts';
+import { fieldDriftChecks } from '../checks/field-drift.ts';
 import { type DraftFinding, finalizeFinding, worseVerdict } from '../checks/finding.ts';
 import { integrityRateChecks } from '../checks/integrity-rates.ts';
-import { schemaCheck } from '../checks/integrity-schema.ts';
+import { schemaChecks } from '../checks/integrity-schema.ts';
 import { textLengthCheck } from '../checks/integrity-text-length.ts';
 import { volumeCheck } from '../checks/integrity-volume.ts';
+import { noveltyChecks, noveltyReport } from '../checks/novelty.ts';
 import { performanceActualsChecks } from '../checks/performance-actuals.ts';
 import { cbpeCheck, labelledCount } from '../checks/performance-cbpe.ts';
 import { predictionLabelChecks } from '../checks/prediction-labels.ts';
 import { predictionScoreChecks } from '../checks/prediction-scores.ts';
+import { segmentChecks } from '../checks/segments.ts';
+import type { FieldSpec } from '../models/model-version.ts';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
 import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config.ts';
 import { reportDistributions } from './distributions.ts';
@@ -38,16 +44,45 @@ export interface RunMonitorInput {
   now: Date;
   seed: number;
   config?: MonitorConfig;
+  /** The model version's declared extra fields: field drift, and segments among them. */
+  fields?: readonly FieldSpec[];
+  /** At most this many values of each segment field get their own checks. @default 10 */
+  segmentMaxValues?: number;
   /** Build the embeddings projector (UMAP, the slowest part); evaluations switch it off. @default true */
   projector?: boolean;
 }
 
+/** Checks that need a column some models do not send (logged models may send no score, text or tokens). */
+const NEEDS: Record<string, keyof MonitorWindow['present']> = {
+  'prediction_drift.score_ks': 'score',
+  'prediction_drift.score_wasserstein': 'score',
+  'performance.estimated_accuracy': 'score',
+  'integrity.empty_text': 'text',
+  'integrity.text_length': 'text',
+  'integrity.duplicates': 'text',
+  'integrity.truncation': 'tokens',
+  'integrity.unknown_tokens': 'tokens',
+};
+
+/** Drops the checks whose column neither window carries: they have nothing to say, not "ok". */
+export function applicableChecks(ctx: CheckContext, drafts: DraftFinding[]): DraftFinding[] {
+  return drafts.filter((d) => {
+    const column = NEEDS[d.check];
+    return !column || ctx.current.present[column] > 0 || ctx.reference.present[column] > 0;
+  });
+}
+
 /** Every check of a run, in report order. */
 export function runChecks(ctx: CheckContext): DraftFinding[] {
+  return applicableChecks(ctx, allChecks(ctx));
+}
+
+function allChecks(ctx: CheckContext): DraftFinding[] {
   const labelled = labelledCount(ctx);
   const hasActuals = labelled >= ctx.config.minPerformanceSampleSize;
   return [
-    embeddingMmdCheck(ctx),
+    ...embeddingMmdChecks(ctx),
+    ...noveltyChecks(ctx),
     domainClassifierCheck(ctx),
     ...embeddingCentroidChecks(ctx),
     ...predictionLabelChecks(ctx),
@@ -55,10 +90,38 @@ export function runChecks(ctx: CheckContext): DraftFinding[] {
     ...integrityRateChecks(ctx),
     textLengthCheck(ctx),
     volumeCheck(ctx),
-    schemaCheck(ctx),
+    ...schemaChecks(ctx),
     ...(hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : []),
     ...(hasActuals ? [] : [cbpeCheck(ctx)]),
+    ...fieldDriftChecks(ctx),
+    ...segmentChecks(ctx),
   ];
+}
+
+/** The check id a finding's settings come from: a segment finding `x.y[field=value]` follows `x.y`. */
+export function baseCheckId(check: string): string {
+  const i = check.indexOf('[');
+  return i < 0 ? check : check.slice(0, i);
+}
+
+/** Drops the checks the model version switched off and applies its thresholds, before BH. */
+export function applyCheckSettings(drafts: DraftFinding[], config: MonitorConfig): DraftFinding[] {
+  const settings = config.checks ?? {};
+  if (Object.keys(settings).length === 0) return drafts;
+  const out: DraftFinding[] = [];
+  for (const d of drafts) {
+    const s = settings[baseCheckId(d.check)];
+    if (!s) {
+      out.push(d);
+      continue;
+    }
+    if (s.enabled === false) continue;
+    out.push({
+      ...d,
+      thresholds: { warning: s.warning ?? d.thresholds.warning, alert: s.alert ?? d.thresholds.alert },
+    });
+  }
+  return out;
 }
 
 /** BH over the p-values of every finding that has data; the rest keep a null adjusted p. */
@@ -90,8 +153,10 @@ export function runMonitor(input: RunMonitorInput): MonitorReport {
     expectedVolume: input.expectedVolume ?? null,
     config,
     seed: input.seed,
+    fields: input.fields,
+    segmentMaxValues: input.segmentMaxValues,
   };
-  const findings = correctFindings(runChecks(ctx));
+  const findings = correctFindings(applyCheckSettings(runChecks(ctx), config));
   const report: MonitorReport = {
     schemaVersion: 1,
     model: { name: input.model.name, version: input.model.version },
@@ -107,6 +172,10 @@ export function runMonitor(input: RunMonitorInput): MonitorReport {
     distributions: reportDistributions(ctx),
     metrics: reportMetrics(ctx, findings),
   };
+  const novelty = noveltyReport(ctx);
+  if (novelty) report.novelty = novelty;
+  const words = characteristicWords(ctx);
+  if (words) report.characteristicWords = words;
   if (input.projector !== false) {
     const projector = projectorFor(ctx);
     if (projector) report.projector = projector;

@@ -1,8 +1,15 @@
 /** The vocabulary of a monitoring run: findings, verdicts and the report they form. */
+import type { CharacteristicWords, NoveltyReport } from './novelty-types.ts';
 
 export type Verdict = 'ok' | 'warning' | 'alert' | 'insufficient_data';
 
-export type CheckGroup = 'embedding_drift' | 'prediction_drift' | 'integrity' | 'performance';
+export type CheckGroup =
+  | 'embedding_drift'
+  | 'prediction_drift'
+  | 'field_drift'
+  | 'integrity'
+  | 'performance'
+  | 'novelty';
 
 /** Whether a small statistic (a p-value) or a large one (a distance) is the bad direction. */
 export type DriftDirection = 'low_is_drift' | 'high_is_drift';
@@ -76,6 +83,10 @@ export interface MonitorReport {
   };
   /** Reduced to 2-D for the dashboard's projector; absent when there were no embeddings. */
   projector?: { points: ProjectorPoint[]; clusters: ProjectorCluster[] };
+  /** Records unlike the reference (tokens, embeddings), the most novel listed; absent when untested. */
+  novelty?: NoveltyReport;
+  /** Words that tell the current window from the reference; absent without texts. */
+  characteristicWords?: CharacteristicWords;
   /** Headline numbers of this run, kept small so reports can be charted over time. */
   metrics: Record<string, number | null>;
 }

@@ -3,6 +3,8 @@
  * streaming sums (for centroids) plus a seeded uniform sample (for MMD, the domain classifier and the
  * projector), so memory stays bounded however many records the window holds.
  */
+import { parseFieldsColumn } from '../records/parquet.ts';
+import type { FieldValue, RecordFields } from '../records/schema.ts';
 import { createRng, type Rng, randomInt, sampleIndices } from '../stats/rng.ts';
 
 export interface EmbeddingSample {
@@ -13,17 +15,36 @@ export interface EmbeddingSample {
   index: Int32Array;
 }
 
+/** How many rows carried each optional column (logged models may send no score, text or tokens). */
+export interface ColumnPresence {
+  score: number;
+  text: number;
+  tokens: number;
+}
+
 export interface MonitorWindow {
   size: number;
   id: string[];
   label: string[];
+  /** NaN where the record has no score. */
   score: Float64Array;
-  textChars: Int32Array;
+  /** NaN where the record has no text. */
+  textChars: Float64Array;
+  /** 0 where the record was not tokenized by Vigil (see `present.tokens`). */
   truncated: Uint8Array;
+  /** NaN where the record was not tokenized by Vigil. */
   unknownTokenRatio: Float64Array;
-  textSha256: string[];
+  /** null where the record has no text. */
+  textSha256: (string | null)[];
+  present: ColumnPresence;
+  /** Values of the declared extra fields, by field name, one per row (null when absent). */
+  fields: Record<string, FieldValue[]>;
+  /** Per segment field, per value: that segment's own uniform embedding sample. */
+  segmentSamples: Record<string, Map<string, EmbeddingSample>>;
   /** Texts of the sampled rows only (by window row), for the projector. */
   sampleText: Map<number, string | null>;
+  /** Token ids of the sampled rows only (by window row), when the log kept them. */
+  sampleTokenIds: Map<number, Int32Array | null>;
   dim: number;
   /** Sum of every embedding (length `dim`), for the centroid. */
   embeddingSum: Float64Array;
@@ -34,27 +55,101 @@ export interface MonitorWindow {
   unreadableFiles: number;
   /** Part files read. */
   files: number;
+  /** Rows dropped for failing the record schema (missing columns, another embedding width). */
+  rejectedRows: number;
+  /** Files that could not be read, vanished unread, or held rows failing the schema. */
+  schemaFailures: SchemaFailure[];
+}
+
+/** A file of the window that did not count in full, and why. */
+export interface SchemaFailure {
+  key: string;
+  reason: string;
+  /** Rows of the file dropped; null when the file could not be read at all. */
+  rejectedRows: number | null;
 }
 
 export interface WindowRow {
   id: string;
   label: string;
-  score: number;
+  score: number | null;
   text: string | null;
-  text_sha256: string;
-  text_chars: number;
-  truncated: boolean;
-  unknown_token_ratio: number;
+  text_sha256: string | null;
+  text_chars: number | null;
+  truncated: boolean | null;
+  unknown_token_ratio: number | null;
   embedding: ArrayLike<number>;
+  /** An object, or the log's JSON text of it. */
+  fields?: RecordFields | string | null;
+  token_ids?: ArrayLike<number> | null;
 }
 
-/** Thrown when records of one window disagree on embedding width. */
-export class WindowShapeError extends Error {
-  readonly code = 'EMBEDDING_DIMENSION_MISMATCH';
-  constructor(expected: number, got: number, id: string) {
-    super(`embedding of record ${id} has ${got} values, expected ${expected} like the rest of the window`);
-    this.name = 'WindowShapeError';
+export interface WindowAccumulatorOptions {
+  /** Declared extra fields whose values are kept per row. */
+  fields?: readonly string[];
+  /** Fields whose values each get their own embedding sample (segments). */
+  segmentFields?: readonly string[];
+  /** Capacity of each segment's sample. @default the window's sample capacity */
+  segmentCapacity?: number;
+  /** At most this many distinct values of a segment field get a sample; later ones share none. @default 64 */
+  maxSegmentValues?: number;
+}
+
+/** A seeded uniform sample of embeddings (Algorithm R) of bounded size. */
+class Reservoir {
+  private readonly rng: Rng;
+  vectors: Float32Array;
+  readonly index: Int32Array;
+  rows = 0;
+  seen = 0;
+  constructor(
+    private readonly capacity: number,
+    private readonly dim: number,
+    seed: number,
+  ) {
+    this.rng = createRng(seed);
+    this.vectors = new Float32Array(Math.min(capacity, 64) * dim);
+    this.index = new Int32Array(capacity);
   }
+  /** Offers row `n`; returns the slot it took, -1 when not sampled, and the row it evicted (or -1). */
+  offer(e: ArrayLike<number>, n: number): [slot: number, evicted: number] {
+    const k = this.seen++;
+    const slot = k < this.capacity ? k : randomInt(this.rng, k + 1);
+    if (slot >= this.capacity) return [-1, -1];
+    let evicted = -1;
+    if (k < this.capacity) {
+      this.rows++;
+      if ((slot + 1) * this.dim > this.vectors.length) {
+        const next = new Float32Array(Math.min(this.capacity, Math.max(this.rows * 2, 64)) * this.dim);
+        next.set(this.vectors);
+        this.vectors = next;
+      }
+    } else evicted = this.index[slot];
+    this.vectors.set(e, slot * this.dim);
+    this.index[slot] = n;
+    return [slot, evicted];
+  }
+  build(): EmbeddingSample {
+    return {
+      vectors: this.vectors.slice(0, this.rows * this.dim),
+      rows: this.rows,
+      index: this.index.slice(0, this.rows),
+    };
+  }
+}
+
+function fieldsObject(raw: WindowRow['fields']): RecordFields | null {
+  if (raw === undefined || raw === null) return null;
+  return typeof raw === 'string' ? (parseFieldsColumn(raw) ?? null) : raw;
+}
+
+const nullable = (v: number | null | undefined) => (typeof v === 'number' ? v : Number.NaN);
+
+/** The values of a column that are present (NaN marks a null). */
+export function presentValues(values: Float64Array): Float64Array {
+  let missing = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
+  return missing === 0 ? values : values.filter((v) => !Number.isNaN(v));
 }
 
 class GrowableF64 {
@@ -79,12 +174,18 @@ export class WindowAccumulator {
   private readonly seen = new Set<string>();
   private readonly id: string[] = [];
   private readonly label: string[] = [];
-  private readonly textSha256: string[] = [];
+  private readonly textSha256: (string | null)[] = [];
   private readonly score = new GrowableF64();
   private readonly textChars = new GrowableF64();
   private readonly truncated = new GrowableF64();
   private readonly unknown = new GrowableF64();
   private readonly sampleText = new Map<number, string | null>();
+  private readonly sampleTokenIds = new Map<number, Int32Array | null>();
+  private readonly present: ColumnPresence = { score: 0, text: 0, tokens: 0 };
+  private readonly fieldNames: readonly string[];
+  private readonly fieldValues: Record<string, FieldValue[]> = {};
+  private readonly segmentFields: readonly string[];
+  private readonly segments: Record<string, Map<string, Reservoir>> = {};
   private dim = -1;
   private sum = new Float64Array(0);
   private squaredNormSum = 0;
@@ -93,39 +194,83 @@ export class WindowAccumulator {
   private sampleRows = 0;
   unreadableFiles = 0;
   files = 0;
+  rejectedRows = 0;
+  readonly schemaFailures: SchemaFailure[] = [];
 
   constructor(
     private readonly sampleCapacity: number,
-    seed: number,
+    private readonly seed: number,
+    private readonly options: WindowAccumulatorOptions = {},
   ) {
     this.rng = createRng(seed);
     this.sampleIndex = new Int32Array(sampleCapacity);
+    this.segmentFields = options.segmentFields ?? [];
+    this.fieldNames = [...new Set([...(options.fields ?? []), ...this.segmentFields])];
+    for (const f of this.fieldNames) this.fieldValues[f] = [];
+    for (const f of this.segmentFields) this.segments[f] = new Map();
+  }
+
+  /** Embedding width of the window so far; -1 before the first row. */
+  get dimension(): number {
+    return this.dim;
+  }
+
+  private addToSegments(fields: RecordFields | null, e: ArrayLike<number>, n: number): void {
+    for (const f of this.segmentFields) {
+      const v = fields?.[f];
+      if (v === undefined || v === null) continue;
+      const value = String(v);
+      const byValue = this.segments[f];
+      let r = byValue.get(value);
+      if (!r) {
+        if (byValue.size >= (this.options.maxSegmentValues ?? 64)) continue;
+        r = new Reservoir(
+          this.options.segmentCapacity ?? this.sampleCapacity,
+          this.dim,
+          this.seed + 7919 * (byValue.size + 1),
+        );
+        byValue.set(value, r);
+      }
+      r.offer(e, n);
+    }
   }
 
   get size(): number {
     return this.id.length;
   }
 
+  /** Fixes the embedding width before the first row (the reference's), so a stray row is the one rejected. */
+  expectDimension(dim: number): void {
+    if (this.dim >= 0 || dim <= 0) return;
+    this.dim = dim;
+    this.sum = new Float64Array(dim);
+    this.vectors = new Float32Array(this.sampleCapacity * dim);
+  }
+
   /** Adds a row unless its id was already seen (overlapping part files); returns whether it was added. */
   add(row: WindowRow): boolean {
     if (this.seen.has(row.id)) return false;
     const e = row.embedding;
-    if (this.dim < 0) {
-      this.dim = e.length;
-      this.sum = new Float64Array(this.dim);
-      this.vectors = new Float32Array(this.sampleCapacity * this.dim);
-    } else if (e.length !== this.dim) {
-      throw new WindowShapeError(this.dim, e.length, row.id);
+    if (this.dim < 0) this.expectDimension(e.length);
+    else if (e.length !== this.dim) {
+      // Another width cannot join the sums: the row fails the schema (integrity.schema counts it).
+      this.rejectedRows++;
+      return false;
     }
     this.seen.add(row.id);
     const n = this.id.length;
     this.id.push(row.id);
     this.label.push(row.label);
-    this.textSha256.push(row.text_sha256);
-    this.score.push(row.score);
-    this.textChars.push(row.text_chars);
+    this.textSha256.push(row.text_sha256 ?? null);
+    this.score.push(nullable(row.score));
+    this.textChars.push(nullable(row.text_chars));
     this.truncated.push(row.truncated ? 1 : 0);
-    this.unknown.push(row.unknown_token_ratio);
+    this.unknown.push(nullable(row.unknown_token_ratio));
+    if (typeof row.score === 'number') this.present.score++;
+    if (typeof row.text_chars === 'number') this.present.text++;
+    if (typeof row.unknown_token_ratio === 'number') this.present.tokens++;
+    const fields = this.fieldNames.length > 0 ? fieldsObject(row.fields) : null;
+    for (const f of this.fieldNames) this.fieldValues[f].push(fields?.[f] ?? null);
     let sq = 0;
     for (let k = 0; k < this.dim; k++) {
       const v = e[k];
@@ -136,11 +281,16 @@ export class WindowAccumulator {
     const slot = n < this.sampleCapacity ? n : randomInt(this.rng, n + 1);
     if (slot < this.sampleCapacity) {
       if (n < this.sampleCapacity) this.sampleRows++;
-      else this.sampleText.delete(this.sampleIndex[slot]);
+      else {
+        this.sampleText.delete(this.sampleIndex[slot]);
+        this.sampleTokenIds.delete(this.sampleIndex[slot]);
+      }
       this.vectors.set(e, slot * this.dim);
       this.sampleIndex[slot] = n;
       this.sampleText.set(n, row.text);
+      this.sampleTokenIds.set(n, row.token_ids ? Int32Array.from(row.token_ids) : null);
     }
+    if (this.segmentFields.length > 0) this.addToSegments(fields, e, n);
     return true;
   }
 
@@ -151,11 +301,20 @@ export class WindowAccumulator {
       id: this.id,
       label: this.label,
       score: this.score.finish(),
-      textChars: Int32Array.from(this.textChars.finish()),
+      textChars: this.textChars.finish(),
       truncated: Uint8Array.from(this.truncated.finish()),
       unknownTokenRatio: this.unknown.finish(),
       textSha256: this.textSha256,
+      present: { ...this.present },
+      fields: this.fieldValues,
+      segmentSamples: Object.fromEntries(
+        Object.entries(this.segments).map(([f, byValue]) => [
+          f,
+          new Map([...byValue].map(([v, r]) => [v, r.build()])),
+        ]),
+      ),
       sampleText: this.sampleText,
+      sampleTokenIds: this.sampleTokenIds,
       dim,
       embeddingSum: this.sum,
       embeddingSquaredNormSum: this.squaredNormSum,
@@ -166,6 +325,8 @@ export class WindowAccumulator {
       },
       unreadableFiles: this.unreadableFiles,
       files: this.files,
+      rejectedRows: this.rejectedRows,
+      schemaFailures: this.schemaFailures,
     };
   }
 }
@@ -175,8 +336,9 @@ export function windowFromRows(
   rows: Iterable<WindowRow>,
   sampleCapacity: number,
   seed: number,
+  options?: WindowAccumulatorOptions,
 ): MonitorWindow {
-  const acc = new WindowAccumulator(sampleCapacity, seed);
+  const acc = new WindowAccumulator(sampleCapacity, seed, options);
   for (const r of rows) acc.add(r);
   return acc.build();
 }

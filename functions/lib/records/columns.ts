@@ -2,6 +2,7 @@
  * The columnar form of a prediction window: typed arrays instead of 100k row objects, so a window of
  * 100k x 768 embeddings is one 300 MB Float32Array rather than 77M boxed numbers.
  */
+import { parseFieldsColumn } from './parquet.ts';
 import type { PredictionRecord } from './schema.ts';
 
 export interface PredictionColumns {
@@ -12,13 +13,17 @@ export interface PredictionColumns {
   model_name: string[];
   model_version: string[];
   text: (string | null)[];
-  text_sha256: string[];
-  text_chars: Int32Array;
-  token_count: Int32Array;
+  text_sha256: (string | null)[];
+  /** NaN where null (the nullable numeric columns of schema v2). */
+  text_chars: Float64Array;
+  token_count: Float64Array;
+  /** 1 true, 0 false, 255 null. */
   truncated: Uint8Array;
   unknown_token_ratio: Float64Array;
   label: string[];
   score: Float64Array;
+  /** The `fields` column's JSON text. */
+  fields: (string | null)[];
   /** Row-major, `length x labelCount`. */
   probabilities: Float32Array;
   labelCount: number;
@@ -39,10 +44,15 @@ export class RaggedVectorError extends Error {
 }
 
 type VectorLike = ArrayLike<number>;
-type Row = Omit<PredictionRecord, 'embedding' | 'probabilities'> & {
+type Row = Omit<PredictionRecord, 'embedding' | 'probabilities' | 'fields' | 'token_ids'> & {
   embedding: VectorLike;
   probabilities: VectorLike;
+  /** An object, or the log's JSON text of it. */
+  fields?: PredictionRecord['fields'] | string;
 };
+
+const orNaN = (v: number | null | undefined) => (typeof v === 'number' ? v : Number.NaN);
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 
 // Growable typed array: doubling keeps appends amortised O(1) without a number[] detour.
 class Growable<T extends Float64Array | Float32Array | Int32Array | Uint8Array> {
@@ -81,13 +91,14 @@ export class PredictionColumnsBuilder {
     model_name: [] as string[],
     model_version: [] as string[],
     text: [] as (string | null)[],
-    text_sha256: [] as string[],
+    text_sha256: [] as (string | null)[],
     label: [] as string[],
     request_id: [] as string[],
+    fields: [] as (string | null)[],
   };
   private readonly timestampMs = new Growable(new Float64Array(0), (n) => new Float64Array(n));
-  private readonly textChars = new Growable(new Int32Array(0), (n) => new Int32Array(n));
-  private readonly tokenCount = new Growable(new Int32Array(0), (n) => new Int32Array(n));
+  private readonly textChars = new Growable(new Float64Array(0), (n) => new Float64Array(n));
+  private readonly tokenCount = new Growable(new Float64Array(0), (n) => new Float64Array(n));
   private readonly truncated = new Growable(new Uint8Array(0), (n) => new Uint8Array(n));
   private readonly unknownTokenRatio = new Growable(new Float64Array(0), (n) => new Float64Array(n));
   private readonly score = new Growable(new Float64Array(0), (n) => new Float64Array(n));
@@ -118,13 +129,16 @@ export class PredictionColumnsBuilder {
     s.text_sha256.push(r.text_sha256);
     s.label.push(r.label);
     s.request_id.push(r.request_id);
+    s.fields.push(
+      r.fields == null ? null : typeof r.fields === 'string' ? r.fields : JSON.stringify(r.fields),
+    );
     this.timestampMs.push(r.timestamp.getTime());
-    this.textChars.push(r.text_chars);
-    this.tokenCount.push(r.token_count);
-    this.truncated.push(r.truncated ? 1 : 0);
-    this.unknownTokenRatio.push(r.unknown_token_ratio);
-    this.score.push(r.score);
-    this.latency.push(r.latency_ms);
+    this.textChars.push(orNaN(r.text_chars));
+    this.tokenCount.push(orNaN(r.token_count));
+    this.truncated.push(r.truncated === null || r.truncated === undefined ? 255 : r.truncated ? 1 : 0);
+    this.unknownTokenRatio.push(orNaN(r.unknown_token_ratio));
+    this.score.push(orNaN(r.score));
+    this.latency.push(orNaN(r.latency_ms));
     this.probabilities.pushVector(r.probabilities);
     this.embedding.pushVector(r.embedding);
     return true;
@@ -159,15 +173,16 @@ export function predictionAt(c: PredictionColumns, i: number): PredictionRecord 
     model_version: c.model_version[i],
     text: c.text[i],
     text_sha256: c.text_sha256[i],
-    text_chars: c.text_chars[i],
-    token_count: c.token_count[i],
-    truncated: c.truncated[i] === 1,
-    unknown_token_ratio: c.unknown_token_ratio[i],
+    text_chars: orNull(c.text_chars[i]),
+    token_count: orNull(c.token_count[i]),
+    truncated: c.truncated[i] === 255 ? null : c.truncated[i] === 1,
+    unknown_token_ratio: orNull(c.unknown_token_ratio[i]),
     label: c.label[i],
-    score: c.score[i],
+    score: orNull(c.score[i]),
+    fields: parseFieldsColumn(c.fields[i]),
     probabilities: Array.from(c.probabilities.subarray(i * c.labelCount, (i + 1) * c.labelCount)),
     embedding: c.embedding.subarray(i * c.dim, (i + 1) * c.dim),
-    latency_ms: c.latency_ms[i],
+    latency_ms: orNull(c.latency_ms[i]),
     request_id: c.request_id[i],
   };
 }

@@ -23,10 +23,10 @@ const str = (name: string, optional = false): SchemaElement => ({
   converted_type: 'UTF8',
   repetition_type: optional ? 'OPTIONAL' : 'REQUIRED',
 });
-const prim = (name: string, type: 'INT32' | 'DOUBLE' | 'BOOLEAN'): SchemaElement => ({
+const prim = (name: string, type: 'INT32' | 'DOUBLE' | 'BOOLEAN', optional = false): SchemaElement => ({
   name,
   type,
-  repetition_type: 'REQUIRED',
+  repetition_type: optional ? 'OPTIONAL' : 'REQUIRED',
 });
 const timestampMillis = (name: string): SchemaElement => ({
   name,
@@ -40,6 +40,11 @@ const floatList = (name: string): SchemaElement[] => [
   { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
   { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
 ];
+const optionalIntList = (name: string): SchemaElement[] => [
+  { name, converted_type: 'LIST', repetition_type: 'OPTIONAL', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', type: 'INT32', repetition_type: 'REQUIRED' },
+];
 
 const PREDICTION_FIELDS: SchemaElement[][] = [
   [str('id')],
@@ -47,17 +52,20 @@ const PREDICTION_FIELDS: SchemaElement[][] = [
   [str('model_name')],
   [str('model_version')],
   [str('text', true)],
-  [str('text_sha256')],
-  [prim('text_chars', 'INT32')],
-  [prim('token_count', 'INT32')],
-  [prim('truncated', 'BOOLEAN')],
-  [prim('unknown_token_ratio', 'DOUBLE')],
+  [str('text_sha256', true)],
+  [prim('text_chars', 'INT32', true)],
+  [prim('token_count', 'INT32', true)],
+  [prim('truncated', 'BOOLEAN', true)],
+  [prim('unknown_token_ratio', 'DOUBLE', true)],
   [str('label')],
-  [prim('score', 'DOUBLE')],
+  [prim('score', 'DOUBLE', true)],
   floatList('probabilities'),
   floatList('embedding'),
-  [prim('latency_ms', 'DOUBLE')],
+  [prim('latency_ms', 'DOUBLE', true)],
   [str('request_id')],
+  // JSON object text of the model version's extra fields: one column for every model's fields.
+  [str('fields', true)],
+  optionalIntList('token_ids'),
 ];
 
 /** Column names of a prediction file, in file order. */
@@ -92,18 +100,28 @@ function validatePrediction(r: PredictionRecord, i: number): void {
     'timestamp',
     'a valid Date',
   );
-  for (const f of ['model_name', 'model_version', 'text_sha256', 'label', 'request_id'] as const) {
+  for (const f of ['model_name', 'model_version', 'label', 'request_id'] as const) {
     check(typeof r[f] === 'string', i, f, 'a string');
   }
-  check(r.text === null || typeof r.text === 'string', i, 'text', 'a string or null');
-  check(Number.isInteger(r.text_chars), i, 'text_chars', 'an integer');
-  check(Number.isInteger(r.token_count), i, 'token_count', 'an integer');
-  check(typeof r.truncated === 'boolean', i, 'truncated', 'a boolean');
+  for (const f of ['text', 'text_sha256'] as const) {
+    check(r[f] === null || typeof r[f] === 'string', i, f, 'a string or null');
+  }
+  for (const f of ['text_chars', 'token_count'] as const) {
+    check(r[f] === null || Number.isInteger(r[f]), i, f, 'an integer or null');
+  }
+  check(r.truncated === null || typeof r.truncated === 'boolean', i, 'truncated', 'a boolean or null');
   for (const f of ['unknown_token_ratio', 'score', 'latency_ms'] as const) {
-    check(typeof r[f] === 'number', i, f, 'a number');
+    check(r[f] === null || typeof r[f] === 'number', i, f, 'a number or null');
   }
   check(Array.isArray(r.probabilities), i, 'probabilities', 'an array of numbers');
   check(Array.isArray(r.embedding) || r.embedding instanceof Float32Array, i, 'embedding', 'an array');
+  check(r.fields == null || typeof r.fields === 'object', i, 'fields', 'an object or null');
+  check(
+    r.token_ids == null || Array.isArray(r.token_ids) || r.token_ids instanceof Int32Array,
+    i,
+    'token_ids',
+    'an array of integers or null',
+  );
 }
 
 // The writer's Dremel encoder walks plain arrays only; copy typed arrays, pass arrays through.
@@ -147,25 +165,55 @@ export function encodePredictions(records: readonly PredictionRecord[]): Uint8Ar
         { name: 'embedding', data: records.map((r) => plainArray(r.embedding)), ...UNIQUE },
         { name: 'latency_ms', data: col('latency_ms') },
         { name: 'request_id', data: col('request_id'), ...UNIQUE },
+        { name: 'fields', data: records.map((r) => (r.fields ? JSON.stringify(r.fields) : null)) },
+        {
+          name: 'token_ids',
+          data: records.map((r) => (r.token_ids ? plainArray(r.token_ids) : null)),
+          ...UNIQUE,
+        },
       ],
     }),
   );
 }
 
-type RawPrediction = Omit<PredictionRecord, 'embedding'> & { embedding: number[] };
+/** A decoded row as it is on disk: `fields` is still JSON text, and files of schema v1 lack the new columns. */
+export type RawPrediction = Omit<PredictionRecord, 'embedding' | 'fields' | 'token_ids'> & {
+  embedding: number[];
+  fields?: string | null;
+  token_ids?: number[] | null;
+};
 
 export async function decodePredictionRows(bytes: Uint8Array): Promise<RawPrediction[]> {
   return (await parquetReadObjects({ file: toArrayBuffer(bytes) })) as RawPrediction[];
 }
 
+/** The `fields` column's JSON text as an object; null when absent or not a JSON object. */
+export function parseFieldsColumn(text: string | null | undefined): PredictionRecord['fields'] {
+  if (typeof text !== 'string' || text.length === 0) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as PredictionRecord['fields'])
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A decoded row as a record: fields parsed, embeddings as Float32Array (half the memory). */
+export function toPredictionRecord(r: RawPrediction): PredictionRecord {
+  return {
+    ...r,
+    probabilities: Array.from(r.probabilities ?? []),
+    embedding: Float32Array.from(r.embedding),
+    fields: parseFieldsColumn(r.fields),
+    token_ids: r.token_ids ? Array.from(r.token_ids) : null,
+  };
+}
+
 /** Decodes a prediction file; embeddings come back as Float32Array to halve memory. */
 export async function decodePredictions(bytes: Uint8Array): Promise<PredictionRecord[]> {
-  const rows = await decodePredictionRows(bytes);
-  return rows.map((r) => ({
-    ...r,
-    probabilities: Array.from(r.probabilities),
-    embedding: Float32Array.from(r.embedding),
-  }));
+  return (await decodePredictionRows(bytes)).map(toPredictionRecord);
 }
 
 export function encodeActuals(records: readonly ActualRecord[]): Uint8Array {

@@ -3,6 +3,7 @@
  * hour may overlap after an interrupted compaction, so every reader keeps one copy per id.
  */
 import { type PredictionColumns, PredictionColumnsBuilder } from './columns.ts';
+import { DEFAULT_READ_CONCURRENCY, forEachFetched } from './concurrency.ts';
 import {
   actualsDatePrefix,
   datesInRange,
@@ -10,7 +11,8 @@ import {
   parsePredictionKey,
   predictionsDatePrefix,
 } from './layout.ts';
-import { decodeActuals, decodePredictionRows } from './parquet.ts';
+import { decodeActuals, decodePredictionRows, type RawPrediction, toPredictionRecord } from './parquet.ts';
+import { predictionRowProblem } from './row-check.ts';
 import type { ActualRecord, PredictionRecord } from './schema.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -44,15 +46,85 @@ export async function listPredictionKeys(store: ObjectStore, w: PredictionWindow
   return keys;
 }
 
-async function forEachPredictionFile(
+/** A file of the log as a reader receives it: its decoded rows, or why it could not be read. */
+export type FetchedFile =
+  | { key: string; rows: RawPrediction[]; unreadable?: undefined }
+  | { key: string; rows?: undefined; unreadable: string };
+
+export interface ReadOptions {
+  /** GETs in flight. @default DEFAULT_READ_CONCURRENCY (32) */
+  concurrency?: number;
+  /** How often the window is listed again while files vanish under the reader. @default 5 */
+  maxRelists?: number;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Fetches `keys` with bounded concurrency and visits each one in key order (decoded one at a time, so
+ * memory holds the fetched bytes of `concurrency` files and one decoded file). Returns the keys that
+ * were gone by the time they were fetched.
+ */
+export async function fetchEachFile(
+  store: ObjectStore,
+  keys: readonly string[],
+  visit: (file: FetchedFile) => void | Promise<void>,
+  concurrency = DEFAULT_READ_CONCURRENCY,
+): Promise<string[]> {
+  const vanished: string[] = [];
+  await forEachFetched(
+    keys,
+    concurrency,
+    (key) =>
+      store.getObject(key).then(
+        (bytes) => ({ bytes, error: null }),
+        (error: unknown) => ({ bytes: null, error: errorText(error) }),
+      ),
+    async ({ bytes, error }, key) => {
+      if (error !== null) return visit({ key, unreadable: `could not be fetched: ${error}` });
+      if (!bytes) {
+        vanished.push(key);
+        return;
+      }
+      let rows: RawPrediction[];
+      try {
+        rows = await decodePredictionRows(bytes);
+      } catch (e) {
+        return visit({ key, unreadable: `is not a readable Parquet file: ${errorText(e)}` });
+      }
+      return visit({ key, rows });
+    },
+  );
+  return vanished;
+}
+
+const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1);
+
+/**
+ * Visits every prediction file of the window exactly once. A part that vanished between listing and
+ * reading was merged by a compaction, which writes its merged file into the same hour before it
+ * deletes the parts: so the window is listed again and the files not yet visited are read, until
+ * nothing vanishes. Returns the vanished keys whose hour showed no new file by then (their records
+ * may be missing from the read).
+ */
+export async function forEachPredictionFile(
   store: ObjectStore,
   w: PredictionWindow,
-  visit: (rows: Awaited<ReturnType<typeof decodePredictionRows>>) => void,
-): Promise<void> {
-  for (const key of await listPredictionKeys(store, w)) {
-    // A part removed by a concurrent compaction is already in the compacted file we list too.
-    const bytes = await store.getObject(key);
-    if (bytes) visit(await decodePredictionRows(bytes));
+  visit: (file: FetchedFile) => void | Promise<void>,
+  opts: ReadOptions = {},
+): Promise<string[]> {
+  const visited = new Set<string>();
+  let lost: string[] = [];
+  let keys = await listPredictionKeys(store, w);
+  for (let relists = 0; ; relists++) {
+    const todo = keys.filter((k) => !visited.has(k));
+    for (const k of todo) visited.add(k);
+    const fresh = new Set(todo.map(folderOf));
+    lost = lost.filter((k) => !fresh.has(folderOf(k)));
+    const vanished = await fetchEachFile(store, todo, visit, opts.concurrency);
+    lost.push(...vanished);
+    if (vanished.length === 0 || relists >= (opts.maxRelists ?? 5)) return lost;
+    keys = await listPredictionKeys(store, w);
   }
 }
 
@@ -61,11 +133,12 @@ export async function readPredictions(store: ObjectStore, w: PredictionWindow): 
   const from = w.from.getTime();
   const to = w.to.getTime();
   const byId = new Map<string, PredictionRecord>();
-  await forEachPredictionFile(store, w, (rows) => {
-    for (const r of rows) {
+  await forEachPredictionFile(store, w, ({ rows }) => {
+    for (const r of rows ?? []) {
+      if (predictionRowProblem(r) !== null) continue;
       const t = r.timestamp.getTime();
       if (t < from || t >= to || byId.has(r.id)) continue;
-      byId.set(r.id, { ...r, embedding: Float32Array.from(r.embedding) });
+      byId.set(r.id, toPredictionRecord(r));
     }
   });
   return [...byId.values()].sort(
@@ -81,8 +154,9 @@ export async function readPredictionColumns(
   const from = w.from.getTime();
   const to = w.to.getTime();
   const builder = new PredictionColumnsBuilder();
-  await forEachPredictionFile(store, w, (rows) => {
-    for (const r of rows) {
+  await forEachPredictionFile(store, w, ({ rows }) => {
+    for (const r of rows ?? []) {
+      if (predictionRowProblem(r) !== null) continue;
       const t = r.timestamp.getTime();
       if (t >= from && t < to) builder.add(r);
     }
@@ -98,18 +172,24 @@ export async function readActuals(store: ObjectStore, w: ActualsWindow): Promise
   const from = w.from.getTime();
   const to = w.to.getTime();
   const byId = new Map<string, ActualRecord>();
+  const keys: string[] = [];
   for (const date of datesInRange(from, to)) {
-    for (const key of await store.list(actualsDatePrefix(w.model, date))) {
-      if (!key.endsWith('.parquet')) continue;
-      const bytes = await store.getObject(key);
-      if (!bytes) continue;
+    for (const key of await store.list(actualsDatePrefix(w.model, date)))
+      if (key.endsWith('.parquet')) keys.push(key);
+  }
+  await forEachFetched(
+    keys,
+    DEFAULT_READ_CONCURRENCY,
+    (key) => store.getObject(key),
+    async (bytes) => {
+      if (!bytes) return;
       for (const r of await decodeActuals(bytes)) {
         const t = r.timestamp.getTime();
         if (t < from || t >= to) continue;
         const prev = byId.get(r.id);
         if (!prev || prev.timestamp.getTime() <= t) byId.set(r.id, r);
       }
-    }
-  }
+    },
+  );
   return [...byId.values()].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
 }

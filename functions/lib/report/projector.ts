@@ -10,6 +10,7 @@ import { hdbscan } from './hdbscan.ts';
 import { exactKnn } from './knn.ts';
 import { pca } from './pca.ts';
 import { createSeededRandom, type RandomFn, sampleIndices } from './random.ts';
+import { optimizeLayout2d } from './umap-layout.ts';
 
 export interface ProjectorInput {
   embedding: Float32Array | number[];
@@ -173,7 +174,8 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
     });
     const knn = exactKnn(reduced.projected, n, reduced.k, nNeighbors);
     umap.setPrecomputedKNN(knn.indices, knn.distances);
-    const embedding = umap.fit(rows);
+    umap.initializeFit(rows);
+    const embedding = optimizeLayout2d(umap, random);
     for (let i = 0; i < n; i++) {
       xs[i] = embedding[i][0];
       ys[i] = embedding[i][1];

@@ -7,7 +7,7 @@
 const I32 = 0x7f;
 const V128 = 0x7b;
 
-function uleb(value: number): number[] {
+export function uleb(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
@@ -19,7 +19,7 @@ function uleb(value: number): number[] {
   return out;
 }
 
-function sleb(value: number): number[] {
+export function sleb(value: number): number[] {
   const out: number[] = [];
   let v = value | 0;
   for (;;) {
@@ -31,11 +31,11 @@ function sleb(value: number): number[] {
   }
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-function name(text: string): number[] {
+export function name(text: string): number[] {
   const bytes = [...new TextEncoder().encode(text)];
   return [...uleb(bytes.length), ...bytes];
 }

@@ -105,3 +105,86 @@ export function logisticScore(model: LogisticModel, x: Float64Array, dim: number
   for (let k = 0; k < dim; k++) s += (x[r * dim + k] - model.mean[k]) * model.scale[k] * model.weights[k];
   return s;
 }
+
+/**
+ * The same objective and the same Nesterov iterates in the row space: with w = Z'beta (where primal
+ * gradient descent from zero always stays), a step costs one n x n product with the Gram matrix
+ * G = ZZ' of the training rows instead of two n x d products, 3x less work when n < d. `gram` is
+ * the full pooled Gram matrix (`total` x `total`, upper triangle j >= i filled) of rows already
+ * standardised; `train` picks the rows fitted. Returns beta (one per training row) and the intercept.
+ */
+export function fitLogisticGram(
+  gram: Float64Array,
+  total: number,
+  labels: Uint8Array,
+  train: Int32Array,
+  options: FitOptions = {},
+): { beta: Float64Array; intercept: number } {
+  const n = train.length;
+  const iterations = options.iterations ?? 100;
+  const lambda = options.lambda ?? 1 / n;
+  // The training rows' Gram matrix, dense and symmetric, for contiguous products.
+  const g = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const i = train[a];
+    for (let b = a; b < n; b++) {
+      const j = train[b];
+      const v = i <= j ? gram[i * total + j] : gram[j * total + i];
+      g[a * n + b] = v;
+      g[b * n + a] = v;
+    }
+  }
+  // Largest eigenvalue of G/n (= that of Z'Z/n) by power iteration.
+  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
+  let eig = 0;
+  for (let it = 0; it < 20; it++) {
+    const next = multiply(g, n, v);
+    let norm = 0;
+    for (let k = 0; k < n; k++) norm += next[k] * next[k];
+    norm = Math.sqrt(norm);
+    eig = norm / n;
+    if (norm === 0) break;
+    for (let k = 0; k < n; k++) next[k] /= norm;
+    v = next;
+  }
+  const step = 1 / (0.25 * (eig * 1.05 + 1) + lambda);
+  const beta = new Float64Array(n);
+  const prev = new Float64Array(n);
+  const look = new Float64Array(n);
+  let b0 = 0;
+  let prevB0 = 0;
+  const y = Float64Array.from(train, (r) => labels[r]);
+  for (let t = 1; t <= iterations; t++) {
+    const momentum = (t - 1) / (t + 2);
+    for (let k = 0; k < n; k++) look[k] = beta[k] + momentum * (beta[k] - prev[k]);
+    const lookB0 = b0 + momentum * (b0 - prevB0);
+    const s = multiply(g, n, look);
+    let gradB0 = 0;
+    prev.set(beta);
+    prevB0 = b0;
+    for (let k = 0; k < n; k++) {
+      const err = 1 / (1 + Math.exp(-(s[k] + lookB0))) - y[k];
+      gradB0 += err;
+      beta[k] = look[k] - step * (err / n + lambda * look[k]);
+    }
+    b0 = lookB0 - step * (gradB0 / n);
+  }
+  return { beta, intercept: b0 };
+}
+
+function multiply(g: Float64Array, n: number, v: Float64Array): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let s0 = 0;
+    let s1 = 0;
+    let k = 0;
+    for (; k + 1 < n; k += 2) {
+      s0 += g[row + k] * v[k];
+      s1 += g[row + k + 1] * v[k + 1];
+    }
+    if (k < n) s0 += g[row + k] * v[k];
+    out[i] = s0 + s1;
+  }
+  return out;
+}

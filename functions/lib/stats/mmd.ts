@@ -8,7 +8,8 @@
 import { type EmbeddingRows, packPair } from './embeddings.ts';
 import { StatsInputError } from './errors.ts';
 import { gramUpper } from './gram-simd.ts';
-import { createRng, type Rng, sampleIndices, shuffleInPlace } from './rng.ts';
+import { type WithinSum, withinSumKernel } from './within-sum-simd.ts';
+import { createRng, type Rng, randomInt, sampleIndices, shuffleInPlace } from './rng.ts';
 import { makeResult, type StatMethodDescriptor, type StatResult } from './types.ts';
 
 export const mmdDescriptor: StatMethodDescriptor = {
@@ -22,8 +23,21 @@ export const mmdDescriptor: StatMethodDescriptor = {
 
 export interface MmdOptions {
   threshold?: number;
-  /** Number of permutations B (default 100). */
+  /** Most permutations B (default 100); the smallest p it can show is 1 / (B + 1). */
   permutations?: number;
+  /**
+   * Besag & Clifford (1991) sequential stopping: stop once this many permuted statistics reached the
+   * observed one, with p = h / L after L permutations; otherwise run all B, p = (g + 1) / (B + 1).
+   * Either way the p-value is exact (valid), and the decision at any level below (h + 1) / (B + 1)
+   * is the full test's. Off (all B permutations) when absent.
+   */
+  earlyStop?: number;
+  /**
+   * Stratum of every row, reference rows first then current rows (e.g. the predicted label): permutes
+   * window membership only within strata, a conditional test of "same distribution given the stratum"
+   * that a changed mix of strata does not reject. Not with `maxSamples` subsampling.
+   */
+  strata?: ArrayLike<number>;
   /** Seed of the RNG used for subsampling and permutations (default 0). */
   seed?: number;
   /** Cap on rows used from each window; larger windows are subsampled with the seeded RNG. */
@@ -35,9 +49,12 @@ export interface MmdOptions {
 export interface MmdResult extends StatResult {
   /** Kernel bandwidth sigma that was used. */
   bandwidth: number;
+  /** Permutations actually run (fewer than asked when the sequential rule stopped early). */
   permutations: number;
   /** True when `maxSamples` made the test run on a subsample. */
   subsampled: boolean;
+  /** True when the Besag-Clifford rule stopped before B permutations. */
+  stoppedEarly: boolean;
 }
 
 /** k-th smallest (0-based) of `values`, reordering it in place (Hoare quickselect). */
@@ -164,11 +181,51 @@ function subsample(data: Float64Array, rows: number, dim: number, cap: number, r
   return out;
 }
 
-export function mmdPermutationTest(
-  reference: EmbeddingRows,
-  current: EmbeddingRows,
-  options: MmdOptions = {},
-): MmdResult {
+/** The pooled kernel once, the permutations against it; shared by the plain and the stratified test. */
+interface PreparedMmd {
+  /** Float32 SIMD sums of the kernel over a group, which every permutation (and the observed split) uses. */
+  within: WithinSum;
+  rowSums: Float64Array;
+  totalSum: number;
+  total: number;
+  ns: number;
+  nb: number;
+  /** The observed smaller window, as pooled row indices. */
+  observedSmall: Int32Array;
+  /** Observed MMD^2_u from the float64 kernel (reported). */
+  statistic: number;
+  /** Observed MMD^2_u from the same float32 sums the permutations use (compared, so ties stay ties). */
+  observed32: number;
+  sigma: number;
+  n: number;
+  m: number;
+}
+
+function statistic32(p: PreparedMmd, small: Int32Array): number {
+  const sSmall = p.within.within(small);
+  let r = 0;
+  for (let a = 0; a < small.length; a++) r += p.rowSums[small[a]];
+  return mmd2(sSmall, p.totalSum - 2 * r + sSmall, r - sSmall, p.ns, p.nb);
+}
+
+/** Permutation p-value with optional Besag-Clifford stopping; `draw` gives each permuted small group. */
+function permutationPValue(
+  p: PreparedMmd,
+  draw: () => Int32Array,
+  permutations: number,
+  earlyStop: number | undefined,
+): { pValue: number; permutations: number; stoppedEarly: boolean } {
+  let exceed = 0;
+  for (let b = 1; b <= permutations; b++) {
+    if (statistic32(p, draw()) >= p.observed32) exceed++;
+    if (earlyStop !== undefined && exceed >= earlyStop && b < permutations) {
+      return { pValue: exceed / b, permutations: b, stoppedEarly: true };
+    }
+  }
+  return { pValue: (exceed + 1) / (permutations + 1), permutations, stoppedEarly: false };
+}
+
+function validate(options: MmdOptions): { permutations: number; cap: number } {
   const permutations = options.permutations ?? 100;
   if (!Number.isInteger(permutations) || permutations < 1) {
     throw new StatsInputError('INVALID_OPTION', 'permutations must be a positive integer');
@@ -178,11 +235,17 @@ export function mmdPermutationTest(
   if (options.bandwidth !== undefined && !(options.bandwidth > 0 && Number.isFinite(options.bandwidth))) {
     throw new StatsInputError('INVALID_OPTION', 'bandwidth must be a finite number > 0');
   }
+  if (options.earlyStop !== undefined && !(Number.isInteger(options.earlyStop) && options.earlyStop >= 1)) {
+    throw new StatsInputError('INVALID_OPTION', 'earlyStop must be a positive integer');
+  }
+  return { permutations, cap };
+}
+
+function prepare(reference: EmbeddingRows, current: EmbeddingRows, options: MmdOptions, rng: Rng, cap: number) {
   const [ref, cur] = packPair(reference, current);
   if (ref.rows < 2 || cur.rows < 2) {
     throw new StatsInputError('INSUFFICIENT_SAMPLES', 'MMD needs at least 2 rows in each window');
   }
-  const rng = createRng(options.seed ?? 0);
   const dim = ref.dim;
   const x = subsample(ref.data, ref.rows, dim, cap, rng);
   const y = subsample(cur.data, cur.rows, dim, cap, rng);
@@ -206,23 +269,127 @@ export function mmdPermutationTest(
   const nb = total - ns;
   const observedSmall = Int32Array.from({ length: ns }, (_, i) => (referenceIsSmall ? i : n + i));
   const obs = splitStatistic(kernel, rowSums, totalSum, total, observedSmall);
-  const observed = mmd2(obs.sSmall, obs.sBig, obs.sCross, ns, nb);
+  const prepared: PreparedMmd = {
+    within: withinSumKernel(kernel, total),
+    rowSums,
+    totalSum,
+    total,
+    ns,
+    nb,
+    observedSmall,
+    statistic: mmd2(obs.sSmall, obs.sBig, obs.sCross, ns, nb),
+    observed32: 0,
+    sigma,
+    n,
+    m,
+  };
+  prepared.observed32 = statistic32(prepared, observedSmall);
+  return { prepared, subsampled: n < ref.rows || m < cur.rows };
+}
 
-  const order = Int32Array.from({ length: total }, (_, i) => i);
-  let exceed = 0;
-  for (let b = 0; b < permutations; b++) {
+/** Uniform permutations of window membership. */
+function plainDraw(p: PreparedMmd, rng: Rng): () => Int32Array {
+  const order = Int32Array.from({ length: p.total }, (_, i) => i);
+  return () => {
     shuffleInPlace(rng, order);
-    const small = order.slice(0, ns).sort();
-    const s = splitStatistic(kernel, rowSums, totalSum, total, small);
-    if (mmd2(s.sSmall, s.sBig, s.sCross, ns, nb) >= observed) exceed++;
-  }
+    return order.slice(0, p.ns).sort();
+  };
+}
 
-  const result = makeResult(mmdDescriptor, {
-    statistic: observed,
-    pValue: (exceed + 1) / (permutations + 1),
-    threshold: options.threshold,
-    referenceSize: n,
-    currentSize: m,
+/** Permutations within strata: each stratum keeps its count of rows in the smaller window. */
+function stratifiedDraw(p: PreparedMmd, strata: ArrayLike<number>, rng: Rng): () => Int32Array {
+  if (strata.length !== p.total) {
+    throw new StatsInputError('DIMENSION_MISMATCH', `strata has ${strata.length} entries, expected ${p.total}`);
+  }
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < p.total; i++) {
+    const s = strata[i];
+    const list = members.get(s);
+    if (list) list.push(i);
+    else members.set(s, [i]);
+  }
+  const inSmall = new Set(p.observedSmall);
+  const groups = [...members.values()].map((rows) => ({
+    rows: Int32Array.from(rows),
+    take: rows.filter((r) => inSmall.has(r)).length,
+  }));
+  const out = new Int32Array(p.ns);
+  return () => {
+    let at = 0;
+    for (const g of groups) {
+      const rows = g.rows;
+      for (let i = 0; i < g.take; i++) {
+        const j = i + randomInt(rng, rows.length - i);
+        const t = rows[i];
+        rows[i] = rows[j];
+        rows[j] = t;
+        out[at++] = rows[i];
+      }
+    }
+    return out.slice().sort();
+  };
+}
+
+function result(
+  prepared: PreparedMmd,
+  perm: { pValue: number; permutations: number; stoppedEarly: boolean },
+  subsampled: boolean,
+  threshold: number | undefined,
+): MmdResult {
+  const base = makeResult(mmdDescriptor, {
+    statistic: prepared.statistic,
+    pValue: perm.pValue,
+    threshold,
+    referenceSize: prepared.n,
+    currentSize: prepared.m,
   });
-  return { ...result, bandwidth: sigma, permutations, subsampled: n < ref.rows || m < cur.rows };
+  return {
+    ...base,
+    bandwidth: prepared.sigma,
+    permutations: perm.permutations,
+    subsampled,
+    stoppedEarly: perm.stoppedEarly,
+  };
+}
+
+export function mmdPermutationTest(
+  reference: EmbeddingRows,
+  current: EmbeddingRows,
+  options: MmdOptions = {},
+): MmdResult {
+  const { permutations, cap } = validate(options);
+  if (options.strata && cap < Number.POSITIVE_INFINITY) {
+    throw new StatsInputError('INVALID_OPTION', 'strata cannot be combined with maxSamples');
+  }
+  const rng = createRng(options.seed ?? 0);
+  const { prepared, subsampled } = prepare(reference, current, options, rng, cap);
+  const draw = options.strata ? stratifiedDraw(prepared, options.strata, rng) : plainDraw(prepared, rng);
+  return result(prepared, permutationPValue(prepared, draw, permutations, options.earlyStop), subsampled, options.threshold);
+}
+
+/**
+ * The plain MMD test and the one stratified by `strata` (e.g. the predicted label) on one kernel
+ * matrix: drift that the stratified test no longer finds is a changed mix of known kinds of text;
+ * drift it still finds is a new kind of text.
+ */
+export function mmdWithStrata(
+  reference: EmbeddingRows,
+  current: EmbeddingRows,
+  strata: ArrayLike<number>,
+  options: Omit<MmdOptions, 'strata' | 'maxSamples'> = {},
+): { plain: MmdResult; stratified: MmdResult } {
+  const { permutations } = validate(options);
+  const rng = createRng(options.seed ?? 0);
+  const { prepared } = prepare(reference, current, options, rng, Number.POSITIVE_INFINITY);
+  const plain = permutationPValue(prepared, plainDraw(prepared, rng), permutations, options.earlyStop);
+  const stratified = permutationPValue(
+    prepared,
+    stratifiedDraw(prepared, strata, createRng((options.seed ?? 0) + 7919)),
+    permutations,
+    options.earlyStop,
+  );
+  return {
+    plain: result(prepared, plain, false, options.threshold),
+    stratified: result(prepared, stratified, false, options.threshold),
+  };
 }

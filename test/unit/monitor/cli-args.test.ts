@@ -12,19 +12,20 @@ describe('vigil monitor arguments', () => {
     expect(() => parseDuration('24')).toThrow(/positive duration/);
   });
 
-  it('defaults to the baseline, a 24-hour window ending now, seed 0 and console alerts', () => {
+  it('defaults to the baseline, a window ending now (its length from the model version), seed 0 and console alerts', () => {
     const now = new Date('2026-03-02T00:00:00Z');
     const o = parseMonitorArgs(['--data-dir', 'd'], () => now);
     expect(o).toMatchObject({
       dataDir: 'd',
-      windowMs: 86_400_000,
+      // Left to the model version's monitors.window (24 hours when it sets none).
+      windowMs: undefined,
       now,
       json: false,
       reference: { kind: 'baseline' },
       seed: 0,
       alert: 'send',
       webhook: undefined,
-      cooldownMs: 86_400_000,
+      cooldownMs: undefined,
     });
   });
 

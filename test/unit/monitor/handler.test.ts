@@ -30,7 +30,7 @@ function records(seed: number, n: number, startMs: number, shift = 0): Predictio
     unknown_token_ratio: 0,
     label: r.label,
     score: r.score,
-    probabilities: [1 - r.score, r.score],
+    probabilities: [1 - (r.score ?? 0), r.score ?? 0],
     embedding: Array.from(r.embedding),
     latency_ms: 1,
     request_id: 'r',

@@ -32,7 +32,8 @@ function records(rows: WindowRow[], startMs: number, stepMs: number): Prediction
     unknown_token_ratio: r.unknown_token_ratio,
     label: r.label,
     score: r.score,
-    probabilities: r.label === 'POSITIVE' ? [1 - r.score, r.score] : [r.score, 1 - r.score],
+    probabilities:
+      r.label === 'POSITIVE' ? [1 - (r.score ?? 0), r.score ?? 0] : [r.score ?? 0, 1 - (r.score ?? 0)],
     embedding: Array.from(r.embedding),
     latency_ms: 3,
     request_id: 'req',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   subsampleRows,
   WindowAccumulator,
-  WindowShapeError,
   windowFromRows,
 } from '../../../functions/lib/monitor/window.ts';
 import { makeRows } from './make-windows.ts';
@@ -56,16 +55,24 @@ describe('WindowAccumulator', () => {
     expect(acc.build().size).toBe(5);
   });
 
-  it('refuses an embedding of another width with a stable code', () => {
+  it('rejects (counts, does not throw on) an embedding of another width', () => {
+    // Regression (issue 15, defect 2): one short embedding used to throw EMBEDDING_DIMENSION_MISMATCH
+    // and end the whole run.
     const acc = new WindowAccumulator(10, 1);
     acc.add(makeRows({ n: 1, dim: 3, seed: 5 })[0]);
     const other = { ...makeRows({ n: 1, dim: 4, seed: 6, idPrefix: 'x' })[0] };
-    expect(() => acc.add(other)).toThrow(WindowShapeError);
-    try {
-      acc.add(other);
-    } catch (e) {
-      expect((e as WindowShapeError).code).toBe('EMBEDDING_DIMENSION_MISMATCH');
-    }
+    expect(acc.add(other)).toBe(false);
+    const w = acc.build();
+    expect(w.size).toBe(1);
+    expect(w.rejectedRows).toBe(1);
+  });
+
+  it('takes the expected width before the first row, so a stray first row is the one rejected', () => {
+    const acc = new WindowAccumulator(10, 1);
+    acc.expectDimension(3);
+    expect(acc.add(makeRows({ n: 1, dim: 4, seed: 6, idPrefix: 'x' })[0])).toBe(false);
+    expect(acc.add(makeRows({ n: 1, dim: 3, seed: 5 })[0])).toBe(true);
+    expect(acc.build()).toMatchObject({ size: 1, dim: 3, rejectedRows: 1 });
   });
 
   it('subsamples a sample to k distinct rows, or returns all of it when k is larger', () => {

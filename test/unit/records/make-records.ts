@@ -53,6 +53,8 @@ export function makePredictions(o: MakeOptions): PredictionRecord[] {
       embedding: Float32Array.from({ length: dim }, () => rand() * 2 - 1),
       latency_ms: 3.25 + (i % 5),
       request_id: `req-${i}`,
+      fields: null,
+      token_ids: null,
     };
   });
 }

@@ -1,0 +1,119 @@
+/**
+ * The query port on DuckDB over local Parquet: the window's part files (the store's own files, or copies
+ * fetched into a scratch directory: no httpfs in Lambda) scanned with read_parquet and Hive partitioning,
+ * so the same SQL that runs on Athena over the Glue table runs here.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { LogScope, QueryEngine, QueryResult, QueryValue } from '../lib/query/port.ts';
+import { QueryFailedError } from '../lib/query/port.ts';
+import { str } from '../lib/query/sql.ts';
+import { assertPartitionValue } from '../lib/records/layout.ts';
+import { listPredictionKeys } from '../lib/records/read.ts';
+import type { ObjectStore } from '../lib/records/store.ts';
+import { materialise } from './duckdb-reader.ts';
+
+export interface DuckDbEngineOptions {
+  /** Where a remote store's objects are copied; a temp dir is made (and removed by close) if absent. */
+  scratchDir?: string;
+  /** DuckDB's memory_limit, e.g. '1GB'. @default DuckDB's (80% of RAM) */
+  memoryLimit?: string;
+  /** @default DuckDB's (one per core) */
+  threads?: number;
+}
+
+function toQueryValue(v: unknown): QueryValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'bigint' ? Number(x) : (x as number)));
+  return String(v);
+}
+
+/** Column-wise result of one statement. */
+async function run(con: DuckDBConnection, sql: string): Promise<QueryResult> {
+  let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+  try {
+    reader = await con.runAndReadAll(sql);
+  } catch (e) {
+    throw new QueryFailedError('QUERY_FAILED', `DuckDB: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const columns = reader.columnNames();
+  const raw = reader.getColumnsJS();
+  const values: Record<string, QueryValue[]> = {};
+  columns.forEach((name, i) => {
+    values[name] = raw[i].map(toQueryValue);
+  });
+  return { columns, values, rowCount: reader.currentRowCount };
+}
+
+export interface DuckDbEngine extends QueryEngine {
+  close(): Promise<void>;
+}
+
+/** A DuckDB engine over the prediction log of `store`. */
+export async function createDuckDbEngine(
+  store: ObjectStore,
+  options: DuckDbEngineOptions = {},
+): Promise<DuckDbEngine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  if (options.memoryLimit) await con.run(`SET memory_limit = ${str(options.memoryLimit)}`);
+  if (options.threads) await con.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  let scratch = options.scratchDir;
+  let ownScratch = false;
+  return {
+    dialect: 'duckdb',
+    async relation(scope: LogScope) {
+      const keys = await listPredictionKeys(store, {
+        model: scope.model,
+        version: scope.version,
+        from: new Date(scope.fromMs),
+        to: new Date(scope.toMs),
+      });
+      if (keys.length === 0) return null;
+      if (!scratch) {
+        scratch = await mkdtemp(join(tmpdir(), 'vigil-sql-'));
+        ownScratch = true;
+      }
+      const files = await materialise(store, keys, scratch);
+      if (files.length === 0) return null;
+      const list = files.map((f) => str(f.path)).join(', ');
+      // Partition values stay VARCHAR, as in the Glue table; files without fields/token_ids read as NULL.
+      return `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`;
+    },
+    query: (sql) => run(con, sql),
+    async close() {
+      con.closeSync();
+      instance.closeSync();
+      if (ownScratch && scratch) await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A DuckDB engine over Parquet files already on disk under `root` (Hive layout from `predictions/`). */
+export async function createDuckDbEngineOverFiles(
+  root: string,
+  options: Pick<DuckDbEngineOptions, 'memoryLimit' | 'threads'> = {},
+): Promise<DuckDbEngine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  if (options.memoryLimit) await con.run(`SET memory_limit = ${str(options.memoryLimit)}`);
+  if (options.threads) await con.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  return {
+    dialect: 'duckdb',
+    async relation(scope: LogScope) {
+      const model = assertPartitionValue('model name', scope.model);
+      const version = assertPartitionValue('model version', scope.version);
+      const glob = join(root, 'predictions', `model=${model}`, `version=${version}`, '**', '*.parquet');
+      return `read_parquet(${str(glob)}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`;
+    },
+    query: (sql) => run(con, sql),
+    async close() {
+      con.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The sampled records of a window as the novelty and word checks read them: text, model token ids
+ * (when the window kept them), label and embedding of each sampled row.
+ */
+import type { MonitorWindow } from '../monitor/window.ts';
+import { type Token, tokenizeWords } from '../stats/novelty-scores.ts';
+
+export interface SampledRecord {
+  /** Window row. */
+  row: number;
+  id: string;
+  label: string;
+  text: string | null;
+  /** The served model's token ids, when the record kept them. */
+  tokenIds: readonly number[] | null;
+  embedding: Float32Array;
+}
+
+type WithTokenIds = MonitorWindow & { sampleTokenIds?: ReadonlyMap<number, ArrayLike<number> | null> };
+
+export function sampledRecords(w: MonitorWindow): SampledRecord[] {
+  const ids = (w as WithTokenIds).sampleTokenIds;
+  const out: SampledRecord[] = [];
+  for (let s = 0; s < w.sample.rows; s++) {
+    const row = w.sample.index[s];
+    const t = ids?.get(row);
+    out.push({
+      row,
+      id: w.id[row],
+      label: w.label[row],
+      text: w.sampleText.get(row) ?? null,
+      tokenIds: t && t.length > 0 ? Array.from(t) : null,
+      embedding: w.sample.vectors.subarray(s * w.dim, (s + 1) * w.dim),
+    });
+  }
+  return out;
+}
+
+/**
+ * Tokens of a record for the unigram model: the model's token ids when every record on both sides
+ * has them (`useIds`), else words of the text. Null when the record has neither.
+ */
+export function recordTokens(r: SampledRecord, useIds: boolean): Token[] | null {
+  if (useIds) return r.tokenIds ? [...r.tokenIds] : null;
+  return r.text === null ? null : tokenizeWords(r.text);
+}

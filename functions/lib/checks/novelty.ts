@@ -1,0 +1,220 @@
+/**
+ * Novelty: how many current records look unlike anything in the reference, in two spaces (tokens and
+ * embeddings). The reference sample is split at random into a fit part (word frequencies, nearest
+ * neighbours) and a calibration part scored exactly like the current records, so the calibration
+ * scores are the null distribution: a tail-excess count (exact, split-conformal) and a Mann-Whitney
+ * rank test per space, all four joining the run's Benjamini-Hochberg set.
+ */
+import type { MonitorConfig } from '../monitor/config.ts';
+import type { NoveltyRecord, NoveltyReport, NoveltySpaceSummary } from '../monitor/novelty-types.ts';
+import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
+import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
+import { createRng, shuffleInPlace } from '../stats/rng.ts';
+import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
+import type { CheckContext } from './context.ts';
+import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
+import { recordTokens, type SampledRecord, sampledRecords } from './novelty-sample.ts';
+
+export type NoveltySpace = 'tokens' | 'embeddings';
+
+export interface NoveltyAnalysis extends NoveltyReport {
+  /** Novelty of each sampled current row, by window row (for the projector). */
+  byRow: Map<number, number>;
+  drafts: DraftFinding[];
+}
+
+interface SpaceScores {
+  basis: string;
+  calibration: Float64Array;
+  /** Per current record, NaN when it could not be scored. */
+  current: Float64Array;
+}
+
+function tokenScores(fit: SampledRecord[], cal: SampledRecord[], cur: SampledRecord[], smoothing: number) {
+  const all = [...fit, ...cal, ...cur];
+  const useIds = all.length > 0 && all.every((r) => r.tokenIds !== null);
+  const docs = (rs: SampledRecord[]) => rs.map((r) => recordTokens(r, useIds));
+  const fitDocs = docs(fit).filter((d): d is Token[] => d !== null && d.length > 0);
+  if (fitDocs.length === 0) return null;
+  const model = fitUnigram(fitDocs, smoothing);
+  const score = (d: Token[] | null) => (d === null ? Number.NaN : meanSurprisal(model, d));
+  return {
+    basis: useIds ? 'model_token_ids' : 'words',
+    calibration: Float64Array.from(docs(cal).map(score)).filter(Number.isFinite),
+    current: Float64Array.from(docs(cur).map(score)),
+  };
+}
+
+function embeddingScores(fit: SampledRecord[], cal: SampledRecord[], cur: SampledRecord[], k: number) {
+  if (fit.length === 0 || fit[0].embedding.length === 0) return null;
+  const d = knnCosineDistance(
+    fit.map((r) => r.embedding),
+    [...cal, ...cur].map((r) => r.embedding),
+    k,
+  );
+  return { basis: 'cosine_knn', calibration: d.slice(0, cal.length), current: d.slice(cal.length) };
+}
+
+const int = (v: number) => v.toLocaleString('en-US');
+const pct = (v: number) => `${Number((v * 100).toFixed(1))}%`;
+
+function spaceDrafts(
+  ctx: CheckContext,
+  space: NoveltySpace,
+  s: SpaceScores | null,
+  alpha: number,
+): { drafts: DraftFinding[]; summary: NoveltySpaceSummary | null } {
+  const noun = space === 'tokens' ? 'words' : 'embeddings';
+  const id = space === 'tokens' ? 'token' : 'embedding';
+  const tailBase = pValueTestBase(ctx, {
+    check: `novelty.${id}_tail`,
+    group: 'novelty',
+    title: `New text (${noun}, tail excess)`,
+    method: 'conformal_tail_excess',
+    maxVerdict: 'alert',
+  });
+  const rankBase = pValueTestBase(ctx, {
+    check: `novelty.${id}_rank`,
+    group: 'novelty',
+    title: `New text (${noun}, rank test)`,
+    method: 'mann_whitney',
+    maxVerdict: 'alert',
+  });
+  const current = s ? s.current.filter(Number.isFinite) : new Float64Array(0);
+  const min = Math.max(ctx.config.minDriftSampleSize, Math.ceil(1 / alpha));
+  if (!s || s.calibration.length < min || current.length < ctx.config.minDriftSampleSize) {
+    const sizes = { referenceSize: s?.calibration.length ?? 0, currentSize: current.length, minSampleSize: min };
+    return {
+      drafts: [insufficient({ ...tailBase, ...sizes }), insufficient({ ...rankBase, ...sizes })],
+      summary: null,
+    };
+  }
+  const tail: TailExcessResult = tailExcessTest(s.calibration, current, alpha);
+  const rank = mannWhitneyGreater(s.calibration, current);
+  const sizes = { referenceSize: s.calibration.length, currentSize: current.length, minSampleSize: min };
+  const share = tail.exceed / tail.currentSize;
+  const what = space === 'tokens' ? 'in their words' : 'in meaning (embeddings)';
+  const details = {
+    basis: s.basis,
+    exceed: tail.exceed,
+    tested: tail.currentSize,
+    expectedShare: tail.expectedShare,
+    threshold: tail.threshold,
+    calibration: tail.calibrationSize,
+  };
+  return {
+    drafts: [
+      {
+        ...tailBase,
+        ...sizes,
+        value: share,
+        pValue: tail.pValue,
+        insufficient: false,
+        describe: `${int(tail.exceed)} of ${int(tail.currentSize)} texts (${pct(share)}, expected ${pct(tail.expectedShare)}) are unlike the reference ${what}`,
+        details,
+      },
+      {
+        ...rankBase,
+        ...sizes,
+        value: rank.auc,
+        pValue: rank.pValue,
+        insufficient: false,
+        describe: `current texts score as more novel than held-out reference texts with probability ${formatNumber(rank.auc)} (0.5 = no difference) ${what}`,
+        details: { basis: s.basis, auc: rank.auc, u: rank.u },
+      },
+    ],
+    summary: {
+      basis: s.basis,
+      tested: tail.currentSize,
+      calibration: tail.calibrationSize,
+      threshold: tail.threshold,
+      exceed: tail.exceed,
+      expectedShare: tail.expectedShare,
+      tailPValue: tail.pValue,
+      rankAuc: rank.auc,
+      rankPValue: rank.pValue,
+    },
+  };
+}
+
+function cut(text: string | null, max: number): string | null {
+  return text !== null && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+const cache = new WeakMap<CheckContext, NoveltyAnalysis>();
+
+/** The novelty analysis of a run, computed once per context (the checks and the report share it). */
+export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
+  const hit = cache.get(ctx);
+  if (hit) return hit;
+  const cfg: MonitorConfig['novelty'] = ctx.config.novelty;
+  const alpha = 1 - cfg.tailQuantile;
+  const ref = sampledRecords(ctx.reference);
+  const cur = sampledRecords(ctx.current);
+  const order = shuffleInPlace(
+    createRng(ctx.seed + 13),
+    Int32Array.from({ length: ref.length }, (_, i) => i),
+  );
+  const nFit = Math.round(ref.length * cfg.fitShare);
+  const fit = Array.from(order.subarray(0, nFit), (i) => ref[i]);
+  const cal = Array.from(order.subarray(nFit), (i) => ref[i]);
+  const dimsMatch = ctx.reference.dim > 0 && ctx.current.dim === ctx.reference.dim;
+  const tokens = tokenScores(fit, cal, cur, cfg.smoothing);
+  const embeddings = dimsMatch ? embeddingScores(fit, cal, cur, cfg.neighbours) : null;
+  const t = spaceDrafts(ctx, 'tokens', tokens, alpha);
+  const e = spaceDrafts(ctx, 'embeddings', embeddings, alpha);
+  const sortedCal = (s: SpaceScores | null) => (s ? Float64Array.from(s.calibration).sort() : null);
+  const tokenCal = t.summary ? sortedCal(tokens) : null;
+  const embCal = e.summary ? sortedCal(embeddings) : null;
+  const records: NoveltyRecord[] = cur.map((r, i) => {
+    const ts = tokens ? tokens.current[i] : Number.NaN;
+    const es = embeddings ? embeddings.current[i] : Number.NaN;
+    const tp = tokenCal && Number.isFinite(ts) ? conformalPValue(tokenCal, ts) : null;
+    const ep = embCal && Number.isFinite(es) ? conformalPValue(embCal, es) : null;
+    const novel =
+      (t.summary !== null && Number.isFinite(ts) && ts > t.summary.threshold) ||
+      (e.summary !== null && Number.isFinite(es) && es > e.summary.threshold);
+    return {
+      id: r.id,
+      text: cut(r.text, cfg.maxTextChars),
+      label: r.label,
+      tokenScore: finite(ts),
+      embeddingScore: finite(es),
+      tokenPValue: tp,
+      embeddingPValue: ep,
+      novelty: 1 - Math.min(tp ?? 1, ep ?? 1),
+      novel,
+    };
+  });
+  const byRow = new Map(cur.map((r, i) => [r.row, records[i].novelty]));
+  records.sort((a, b) => b.novelty - a.novelty || (b.embeddingScore ?? 0) - (a.embeddingScore ?? 0));
+  const spaces: NoveltyAnalysis['spaces'] = {};
+  if (t.summary) spaces.tokens = t.summary;
+  if (e.summary) spaces.embeddings = e.summary;
+  const analysis: NoveltyAnalysis = {
+    tailShare: alpha,
+    fitSize: fit.length,
+    spaces,
+    records: records.slice(0, cfg.maxRecords),
+    byRow,
+    drafts: [...t.drafts, ...e.drafts],
+  };
+  cache.set(ctx, analysis);
+  return analysis;
+}
+
+/** The report's novelty section; null when neither space could be tested. */
+export function noveltyReport(ctx: CheckContext): NoveltyReport | null {
+  const { tailShare, fitSize, spaces, records } = noveltyAnalysis(ctx);
+  if (!spaces.tokens && !spaces.embeddings) return null;
+  return { tailShare, fitSize, spaces, records };
+}
+
+/** The four novelty findings (tail excess and rank test, tokens and embeddings). */
+export function noveltyChecks(ctx: CheckContext): DraftFinding[] {
+  return noveltyAnalysis(ctx).drafts;
+}

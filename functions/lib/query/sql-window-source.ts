@@ -1,0 +1,182 @@
+/**
+ * A window read through a SQL engine: the engine sums the embeddings and picks the sample (a hash of the
+ * id), so this process receives the per-row scalar columns and `capacity` embeddings, never every vector.
+ * The scalars go through the same WindowAccumulator as the in-process reader, so nulls, fields and
+ * duplicate ids mean exactly the same thing on both paths.
+ */
+import type { WindowLoadOptions, WindowRange, WindowSource } from '../monitor/source.ts';
+import { type EmbeddingSample, type MonitorWindow, WindowAccumulator } from '../monitor/window.ts';
+import type { LogScope, QueryEngine, QueryResult, QueryValue } from './port.ts';
+import {
+  countQuery,
+  embeddingSumsQuery,
+  rowsQuery,
+  sampleQuery,
+  segmentSampleQuery,
+  type WindowSql,
+  widthsQuery,
+} from './window-queries.ts';
+
+export interface SqlWindowSourceOptions {
+  /** Distinct values of a segment field that get a sample. @default 64 (as the in-process reader) */
+  maxSegmentValues?: number;
+}
+
+const num = (v: QueryValue | undefined): number | null => (typeof v === 'number' ? v : null);
+const text = (v: QueryValue | undefined): string | null => (typeof v === 'string' ? v : null);
+const bool = (v: QueryValue | undefined): boolean | null => (typeof v === 'boolean' ? v : null);
+const list = (v: QueryValue | undefined): readonly number[] | null => (Array.isArray(v) ? v : null);
+
+function column(result: QueryResult, name: string): QueryValue[] {
+  const values = result.values[name];
+  if (!values) throw new Error(`query result has no column ${name}`);
+  return values;
+}
+
+/** Embeddings of sampled rows as an EmbeddingSample, rows mapped to their window row index. */
+function sampleOf(
+  ids: QueryValue[],
+  vectors: QueryValue[],
+  rowOf: Map<string, number>,
+  dim: number,
+): EmbeddingSample {
+  const picked: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (rowOf.has(String(ids[i]))) picked.push(i);
+  // In window-row order, as the in-process reservoir holds a window that fits: same rows, same order.
+  picked.sort((a, b) => (rowOf.get(String(ids[a])) as number) - (rowOf.get(String(ids[b])) as number));
+  const out = new Float32Array(picked.length * dim);
+  const index = new Int32Array(picked.length);
+  picked.forEach((i, j) => {
+    const v = list(vectors[i]) ?? [];
+    out.set(v.slice(0, dim), j * dim);
+    index[j] = rowOf.get(String(ids[i])) as number;
+  });
+  return { vectors: out, rows: picked.length, index };
+}
+
+export class SqlWindowSource implements WindowSource {
+  readonly describe: string;
+
+  constructor(
+    private readonly engine: QueryEngine,
+    private readonly model: { name: string; version: string },
+    private readonly options: SqlWindowSourceOptions = {},
+  ) {
+    this.describe = `sql (${engine.dialect}) ${model.name} ${model.version}`;
+  }
+
+  async loadWindow(range: WindowRange, load: WindowLoadOptions): Promise<MonitorWindow> {
+    const scope: LogScope = { model: this.model.name, version: this.model.version, ...range };
+    const fields = load.fields ?? [];
+    const segmentFields = load.segmentFields ?? [];
+    const acc = new WindowAccumulator(load.capacity, load.seed, { fields, segmentFields });
+    const relation = await this.engine.relation(scope);
+    if (relation === null) return acc.build();
+    const base: WindowSql = { dialect: this.engine.dialect, relation, scope };
+
+    const counts = await this.engine.query(countQuery(base));
+    const rows = num(column(counts, 'row_count')[0]) ?? 0;
+    if (rows === 0) return acc.build();
+    const dedupe = (num(column(counts, 'id_count')[0]) ?? 0) < rows;
+    const widths = await this.engine.query(widthsQuery({ ...base, dedupe }));
+    // The reference's width when given, else the earliest row's (as the in-process reader does).
+    const dim =
+      load.expectDimension && load.expectDimension > 0
+        ? load.expectDimension
+        : (num(column(widths, 'dim')[0]) ?? 0);
+    const rejectedRows = column(widths, 'dim').reduce<number>(
+      (a, d, i) => (d === dim ? a : a + (num(column(widths, 'n')[i]) ?? 0)),
+      0,
+    );
+    // One width: no row to reject, so no query needs the (costly) width filter.
+    const w: WindowSql = { ...base, dedupe, dim: rejectedRows > 0 ? dim : undefined };
+
+    // The accumulator keeps the scalars; its own embedding work is skipped (1-wide stand-ins).
+    acc.expectDimension(1);
+    const scalars = await this.engine.query(rowsQuery(w));
+    const cols = [
+      'id',
+      'label',
+      'score',
+      'text_chars',
+      'truncated',
+      'unknown_token_ratio',
+      'text_sha256',
+      'fields',
+    ].map((c) => column(scalars, c));
+    const [id, label, score, textChars, truncated, unknown, sha, fieldText] = cols;
+    const stand = [0];
+    for (let i = 0; i < scalars.rowCount; i++) {
+      acc.add({
+        id: String(id[i]),
+        label: String(label[i]),
+        score: num(score[i]),
+        text: null,
+        text_sha256: text(sha[i]),
+        text_chars: num(textChars[i]),
+        truncated: bool(truncated[i]),
+        unknown_token_ratio: num(unknown[i]),
+        embedding: stand,
+        fields: text(fieldText[i]),
+      });
+    }
+    const window = acc.build();
+
+    const sums = await this.engine.query(embeddingSumsQuery({ ...w, dim }));
+    const embeddingSum = new Float64Array(dim);
+    for (let k = 0; k < dim; k++) embeddingSum[k] = num(column(sums, `s${k}`)[0]) ?? 0;
+
+    const sampled = await this.engine.query(sampleQuery(w, load.capacity, load.seed));
+    const sampleIds = column(sampled, 'id').map(String);
+    const wanted = new Set(sampleIds);
+    const rowOf = new Map<string, number>();
+    for (let i = 0; i < window.id.length; i++) if (wanted.has(window.id[i])) rowOf.set(window.id[i], i);
+    const sample = sampleOf(column(sampled, 'id'), column(sampled, 'embedding'), rowOf, dim);
+    const sampleText = new Map<number, string | null>();
+    const sampleTokenIds = new Map<number, Int32Array | null>();
+    const texts = column(sampled, 'text');
+    const tokens = column(sampled, 'token_ids');
+    sampleIds.forEach((sid, i) => {
+      const row = rowOf.get(sid);
+      if (row === undefined) return;
+      sampleText.set(row, text(texts[i]));
+      const t = list(tokens[i]);
+      sampleTokenIds.set(row, t ? Int32Array.from(t) : null);
+    });
+
+    const segmentSamples: MonitorWindow['segmentSamples'] = {};
+    for (const field of segmentFields) {
+      const r = await this.engine.query(
+        segmentSampleQuery(w, field, load.capacity, this.options.maxSegmentValues ?? 64, load.seed),
+      );
+      const segment = column(r, 'segment');
+      const byValue = new Map<string, EmbeddingSample>();
+      let start = 0;
+      for (let i = 1; i <= r.rowCount; i++) {
+        if (i === r.rowCount || segment[i] !== segment[start]) {
+          const ids = column(r, 'id').slice(start, i);
+          const vectors = column(r, 'embedding').slice(start, i);
+          const seg = new Set(ids.map(String));
+          const segRows = new Map<string, number>();
+          for (let j = 0; j < window.id.length; j++) if (seg.has(window.id[j])) segRows.set(window.id[j], j);
+          byValue.set(String(segment[start]), sampleOf(ids, vectors, segRows, dim));
+          start = i;
+        }
+      }
+      segmentSamples[field] = byValue;
+    }
+
+    return {
+      ...window,
+      dim,
+      embeddingSum,
+      embeddingSquaredNormSum: num(column(sums, 'squared_norm_sum')[0]) ?? 0,
+      sample,
+      sampleText,
+      sampleTokenIds,
+      segmentSamples,
+      rejectedRows: window.rejectedRows + rejectedRows,
+      files: num(column(counts, 'file_count')[0]) ?? 0,
+    };
+  }
+}
