@@ -60,6 +60,21 @@ const STEPS: Step[] = [
     timeoutMs: 300_000,
   },
   {
+    name: 'log-endpoint',
+    title: 'POST /log throughput, memory and the Python client',
+    about:
+      'A real `vigil serve` logging to local disk takes 768-float records in batches of 200 over HTTP (records/s, target >= 2,000/s; latency of one batch; RSS sampled over the run, target flat over 100,000 records); then the Python client’s added latency per `log()` call with its sender thread posting to the same server (bench/py/client_log_latency.py, target p99 <= 0.1 ms).',
+    argv: [
+      RUN_TS,
+      'bench/log-endpoint.ts',
+      '--records',
+      quick ? '20000' : '100000',
+      '--py-records',
+      quick ? '5000' : '20000',
+    ],
+    timeoutMs: 600_000,
+  },
+  {
     name: 'monitor-run',
     title: 'Monitoring run at 10k and 100k records',
     about:

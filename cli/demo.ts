@@ -1,12 +1,15 @@
 /**
  * `vigil demo`: the whole loop on one machine in about a minute. Starts `vigil serve` on a free
  * loopback port, builds a baseline, sends normal and then shifted traffic over HTTP, posts true labels
- * for part of it, runs the monitor after each phase and tells what each run caught.
+ * for part of it, runs the monitor after each phase and tells what each run caught. A last phase has a
+ * second model, served elsewhere, log its predictions through POST /log with the TypeScript client;
+ * one of its segments drifts and the run names it.
  */
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { VigilClient } from '../clients/ts/src/index.ts';
 import { ConsoleNotifier } from '../functions/adapters/console-notifier.ts';
 import { createLocalStore } from '../functions/adapters/local-store.ts';
 import { loadReportAssets } from '../functions/adapters/report-assets.ts';
@@ -15,6 +18,7 @@ import { runMonitorJob } from '../functions/lib/monitor/job.ts';
 import type { Finding, MonitorReport } from '../functions/lib/monitor/types.ts';
 import { buildBaseline } from './baseline.ts';
 import { type CliCommand, defineCommand, errorLine } from './commands.ts';
+import { LOGGED_MODEL, planLoggedTraffic } from './demo/logged-model.ts';
 import { type DemoPhase, FULL_SIZES, planDemo, QUICK_SIZES } from './demo/phases.ts';
 import { readPools } from './demo/traffic.ts';
 import { startServer } from './serve.ts';
@@ -112,6 +116,38 @@ async function sendPhase(url: string, phase: DemoPhase, progress: (done: number)
   return { sent: phase.texts.length, labelled: feedback.length };
 }
 
+/**
+ * The second model's hours, logged through POST /log with the TypeScript client as a service that
+ * serves its own model would; returns how many records went in and the monitored window.
+ */
+async function logSecondModel(url: string, perChannel: number) {
+  const client = new VigilClient({
+    url,
+    model: LOGGED_MODEL.name,
+    version: LOGGED_MODEL.version,
+    flushAtExit: false,
+  });
+  await client.createModelVersion({
+    labels: [...LOGGED_MODEL.labels],
+    embeddingDim: LOGGED_MODEL.embeddingDim,
+    score: true,
+    probabilities: true,
+    fields: { channel: 'string:segment' },
+  });
+  const nowMs = Date.now();
+  const traffic = planLoggedTraffic(nowMs, perChannel);
+  for (const r of [...traffic.reference.records, ...traffic.current.records]) client.log(r);
+  await client.close();
+  if (client.stats.sent !== client.stats.queued)
+    throw new DemoError(
+      'DEMO_REQUEST_FAILED',
+      `POST /log: ${client.lastError?.message ?? 'records were not sent'}`,
+    );
+  return { sent: client.stats.sent, batches: client.stats.batches, traffic, nowMs };
+}
+
+const SEGMENT_OF = /\[([^=\]]+)=([^\]]+)\]$/;
+
 const fmtP = (p: number | null) => (p === null ? '-' : p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 
 function findingLine(f: Finding): string {
@@ -181,9 +217,10 @@ async function execute(options: DemoOptions): Promise<number> {
       const notifications: string[] = [];
       const notifier = new ConsoleNotifier({ write: (text) => notifications.push(text) });
       let dashboard = '';
+      const phaseCount = plan.phases.length + 1;
       for (const [i, phase] of plan.phases.entries()) {
         const from = Date.now();
-        say(`phase ${i + 1}/${plan.phases.length}: ${phase.name}, sending ${phase.texts.length} texts`);
+        say(`phase ${i + 1}/${phaseCount}: ${phase.name}, sending ${phase.texts.length} texts`);
         const sent = await sendPhase(server.url, phase, (done) => {
           if (done === phase.texts.length || done % (BATCH * 2) === 0)
             say(`  ${done}/${phase.texts.length} predicted`);
@@ -214,6 +251,51 @@ async function execute(options: DemoOptions): Promise<number> {
         );
         out(`  report: ${join(dataDir, result.keys.json)}`);
       }
+      const n = phaseCount;
+      say(`phase ${n}/${phaseCount}: a second model logs its own predictions through POST /log`);
+      const logged = await logSecondModel(server.url, options.quick ? 150 : 200);
+      say(`  logged ${logged.sent} records in ${logged.batches} batches; running the monitor`);
+      const before = notifications.length;
+      const second = await runMonitorJob({
+        store,
+        model: { name: LOGGED_MODEL.name, version: LOGGED_MODEL.version, labels: [...LOGGED_MODEL.labels] },
+        now: new Date(logged.nowMs + 1),
+        windowMs: logged.traffic.current.end - logged.traffic.current.start + 1,
+        reference: {
+          kind: 'window',
+          start: new Date(logged.traffic.reference.start),
+          end: new Date(logged.traffic.reference.end),
+        },
+        seed: 0,
+        reportAssets,
+        alerting: { notifiers: [notifier] },
+      });
+      const drifting = [
+        ...new Set(
+          second.report.findings
+            .filter((f) => f.verdict === 'alert')
+            .map((f) => SEGMENT_OF.exec(f.check))
+            .filter((m) => m !== null)
+            .map((m) => `${m[1]}=${m[2]}`),
+        ),
+      ];
+      out();
+      out(`Run ${n}: a second model, served elsewhere, logging through POST /log`);
+      out(
+        `  ${LOGGED_MODEL.name} ${LOGGED_MODEL.version}: ${LOGGED_MODEL.embeddingDim}-dimension embeddings, labels ` +
+          `${LOGGED_MODEL.labels.join('/')}, segment field channel (${LOGGED_MODEL.channels.join(', ')}); ` +
+          `${logged.sent} records sent by the TypeScript client (vigil/client) in ${logged.batches} batches`,
+      );
+      out(`  the last hour against the hour before; only channel=${LOGGED_MODEL.drifting} changed`);
+      out(`  expected: drift in the channel=${LOGGED_MODEL.drifting} segment, nowhere else`);
+      out(`  drifting segments: ${drifting.length > 0 ? drifting.join(', ') : 'none'}`);
+      for (const line of storyOf(second.report)) out(line);
+      const sentNow = notifications.length - before;
+      out(
+        `  alerting: ${second.alerting?.status ?? 'off'}` +
+          (sentNow > 0 ? ` (${sentNow} message${sentNow > 1 ? 's' : ''} to the console notifier)` : ''),
+      );
+      out(`  report: ${join(dataDir, second.keys.json)}`);
       out();
       out(`Dashboard of the last run: ${dashboard}`);
       out(`  (or serve it: vigil serve --data-dir ${dataDir}, then open /dashboard)`);

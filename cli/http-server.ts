@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES, payloadTooLarge } from '../functions/lib/http/body.ts';
 import { HttpError } from '../functions/lib/http/errors.ts';
 import { toHttpApiEvent } from '../functions/lib/http/event.ts';
 import { errorResponse, type HttpApiHandler, type HttpResult } from '../functions/lib/http/response.ts';
+import { MAX_LOG_BODY_BYTES } from '../functions/lib/models/logged-records.ts';
 
 /** What the server counted since it started; a client hang-up is not a server error. */
 export interface HttpServerCounters {
@@ -24,7 +25,8 @@ export interface HttpServerCounters {
 export interface HttpApiServerOptions {
   /** Picks the handler for a request (it answers 404/405 itself for what it does not serve). */
   dispatch: HttpApiHandler;
-  maxBodyBytes?: number;
+  /** Largest body read, by path. @default 5 MB for /log (up to 1000 records), 1 MB elsewhere */
+  maxBodyBytes?: number | ((path: string) => number);
   /** One line per request. @default console.log */
   log?: (line: string) => void;
   now?: () => number;
@@ -123,7 +125,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
 }
 
 export function createHttpApiServer(options: HttpApiServerOptions): Server {
-  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const limitOption =
+    options.maxBodyBytes ?? ((path: string) => (path === '/log' ? MAX_LOG_BODY_BYTES : MAX_BODY_BYTES));
+  const limitFor = typeof limitOption === 'number' ? () => limitOption : limitOption;
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? Date.now;
   const counters = options.counters ?? newHttpServerCounters();
@@ -134,6 +138,7 @@ export function createHttpApiServer(options: HttpApiServerOptions): Server {
     const head = method === 'HEAD';
     const url = req.url ?? '/';
     const path = url.split('?')[0];
+    const limit = limitFor(path.length > 1 ? path.replace(/\/$/, '') : path);
     let result: HttpResult;
     try {
       const refused = refusal(method, req.headers);

@@ -12,6 +12,7 @@ import {
   readModelVersion,
 } from '../functions/lib/models/registry.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
+import { validateSourceSpec } from '../functions/lib/sources/spec.ts';
 import { type CliCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil model <create|list|show> [options]
@@ -136,6 +137,8 @@ export interface ModelCommandDeps {
   openStore: (dataDir: string) => Promise<Pick<ObjectStore, 'getObject' | 'putObject' | 'list'>>;
   now: () => Date;
   validateSource?: SourceValidator;
+  /** Refuses a reachable source whose columns do not fit the mapping; returns a note when unreachable. */
+  checkSource?: (model: ModelVersion) => Promise<string | null>;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -143,6 +146,8 @@ export interface ModelCommandDeps {
 const defaultDeps = (): ModelCommandDeps => ({
   openStore: async (dir) => (await import('../functions/adapters/local-store.ts')).createLocalStore(dir),
   now: () => new Date(),
+  validateSource: validateSourceSpec,
+  checkSource: async (m) => (await import('./source-clients.ts')).checkSourceLocally(m),
   out: (l) => console.log(l),
   err: (l) => console.error(l),
 });
@@ -197,6 +202,8 @@ export async function runModelCommand(
       now: deps.now(),
       validateSource: deps.validateSource,
     });
+    const note = model.source && deps.checkSource ? await deps.checkSource(model) : null;
+    if (note) deps.err(`note: ${note}`);
     const { outcome } = await declareModelVersion(store, model);
     deps.out(`${outcome} ${describe(model)}`);
     return 0;

@@ -7,10 +7,12 @@ import { parseArgs } from 'node:util';
 import { readServingConfig } from '../functions/config.ts';
 import type { Notifier } from '../functions/lib/alerts/notifier.ts';
 import { readModelBundle } from '../functions/lib/inference/bundle.ts';
+import type { ModelVersion } from '../functions/lib/models/model-version.ts';
 import { formatFindingsTable } from '../functions/lib/monitor/format-table.ts';
-import { type ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
+import type { ReferenceSpec, runMonitorJob } from '../functions/lib/monitor/job.ts';
 import { modelsInStore } from '../functions/lib/monitor/models.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
+import { runMonitorJobWithSource, withConnectedModels } from '../functions/lib/sources/monitor-run.ts';
 import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 
 const USAGE = `usage: vigil monitor [options]
@@ -171,7 +173,7 @@ async function resolveModel(
     return { name: options.modelName, version: options.modelVersion, labels: same ? bundle.labels : [] };
   }
   if (bundle) return { name: bundle.name, version: bundle.version, labels: bundle.labels };
-  const models = await modelsInStore(store);
+  const models = await withConnectedModels(store, await modelsInStore(store));
   if (models.length === 1) return { ...models[0], labels: [] };
   if (models.length === 0) {
     throw new ModelResolutionError(
@@ -206,16 +208,23 @@ export const monitorCommand: CliCommand = defineCommand({
         }
         alerting = { notifiers, dryRun: options.alert === 'dry_run', cooldownMs: options.cooldownMs };
       }
-      const result = await runMonitorJob({
-        store,
-        model,
-        now: options.now,
-        windowMs: options.windowMs,
-        reference: options.reference,
-        seed: options.seed,
-        reportAssets: await loadReportAssets(),
-        alerting,
-      });
+      // A model version declared with a source (Parquet, Postgres) is read there, not from the log.
+      const { connectedSourceFor } = await import('../functions/adapters/connected-source.ts');
+      const { localSourceClients } = await import('./source-clients.ts');
+      const connectedSource = (m: ModelVersion) => connectedSourceFor(m, localSourceClients());
+      const result = await runMonitorJobWithSource(
+        {
+          store,
+          model,
+          now: options.now,
+          windowMs: options.windowMs,
+          reference: options.reference,
+          seed: options.seed,
+          reportAssets: await loadReportAssets(),
+          alerting,
+        },
+        { sourceFor: connectedSource },
+      );
       if (options.json) console.log(JSON.stringify(result.report, null, 2));
       else {
         console.log(formatFindingsTable(result.report));

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { readServingConfig } from '../functions/config.ts';
+import { makeLocalConsole } from '../functions/console/local.ts';
 import { makeHandler as makeFeedbackHandler } from '../functions/feedback/make-handler.ts';
 import { HttpError } from '../functions/lib/http/errors.ts';
 import type { ActualsLog, PredictionLog } from '../functions/lib/http/ports.ts';
@@ -18,11 +19,12 @@ import { parseMonitorDuration } from '../functions/lib/models/monitors.ts';
 import { declareModelVersion } from '../functions/lib/models/registry.ts';
 import { reportsPrefix } from '../functions/lib/records/layout.ts';
 import type { ObjectStore } from '../functions/lib/records/store.ts';
-import { makeLocalConsole } from '../functions/console/local.ts';
+import { validateSourceSpec } from '../functions/lib/sources/spec.ts';
 import { isLogPath, makeHandler as makeLogHandler } from '../functions/log/make-handler.ts';
 import { makeHandler as makePredictHandler } from '../functions/predict/make-handler.ts';
 import { type CliCommand, defineCommand, errorLine, UsageError } from './commands.ts';
 import { createHttpApiServer } from './http-server.ts';
+import { checkSourceLocally } from './source-clients.ts';
 
 export interface ServeOptions {
   port: number;
@@ -182,6 +184,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     randomBytes: randomSource,
     storeText: options.storeText,
     backfillMs: options.backfillMs,
+    validateSource: validateSourceSpec,
+    checkSource: checkSourceLocally,
   });
   // The console (issue 16): the app at / and its read API over the same store.
   const consoleApp = makeLocalConsole({ store: log, now: Date.now });

@@ -12,6 +12,8 @@ export interface ConsoleNotifierOptions {
 
 export class ConsoleNotifier implements Notifier {
   readonly name: string;
+  /** The channel a model version's monitors.channels routes by. */
+  readonly channels = ['console'] as const;
   private readonly write: (text: string) => void;
   private readonly label: string;
 

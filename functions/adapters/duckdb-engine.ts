@@ -44,7 +44,10 @@ async function run(con: DuckDBConnection, sql: string): Promise<QueryResult> {
   const raw = reader.getColumnsJS();
   const values: Record<string, QueryValue[]> = {};
   columns.forEach((name, i) => {
-    values[name] = raw[i].map(toQueryValue);
+    // Converted in place: a window's scalar columns are millions of values, one copy is enough.
+    const col = raw[i] as unknown[];
+    for (let j = 0; j < col.length; j++) col[j] = toQueryValue(col[j]);
+    values[name] = col as QueryValue[];
   });
   return { columns, values, rowCount: reader.currentRowCount };
 }

@@ -19,6 +19,8 @@ const MAX_RETRY_AFTER_MS = 30_000;
 
 export class WebhookNotifier implements Notifier {
   readonly name: string;
+  /** The channel a model version's monitors.channels routes by. */
+  readonly channels = ['webhook'] as const;
   private readonly url: URL;
   private readonly retries: number;
   private readonly backoffMs: number;

@@ -50,7 +50,7 @@ const TYPES: Record<string, string> = {
 
 function typeOf(path: string): string {
   const dot = path.lastIndexOf('.');
-  return TYPES[path.slice(dot)] ?? 'application/octet-stream';
+  return (dot >= 0 && TYPES[path.slice(dot)]) || 'application/octet-stream';
 }
 
 function buildOptions(): BuildOptions {
@@ -100,7 +100,12 @@ function collect(result: BuildResult & { outputFiles: OutputFile[] }): ConsoleAs
   let script = '';
   let style: string | null = null;
   const add = (path: string, body: Uint8Array, immutable: boolean) =>
-    assets.set(path, { body, gzip: gzipSync(body, { level: 9 }), contentType: typeOf(path), immutable });
+    assets.set(path, {
+      body,
+      gzip: gzipSync(body, { level: 9 }),
+      contentType: typeOf(path === '/' ? '/index.html' : path),
+      immutable,
+    });
   for (const file of result.outputFiles) {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
     const url = `${ASSET_PREFIX}${name}`;
@@ -119,7 +124,9 @@ let cached: Promise<ConsoleAssets> | undefined;
 /** Builds once per process; a failed build is retried by the next call. */
 export function buildConsoleAssets(): Promise<ConsoleAssets> {
   cached ??= import('esbuild')
-    .then(async (esbuild) => collect((await esbuild.build(buildOptions())) as BuildResult & { outputFiles: OutputFile[] }))
+    .then(async (esbuild) =>
+      collect((await esbuild.build(buildOptions())) as BuildResult & { outputFiles: OutputFile[] }),
+    )
     .catch((err: unknown) => {
       cached = undefined;
       throw err;

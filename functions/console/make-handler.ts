@@ -6,8 +6,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeAlertState } from '../lib/alerts/state.ts';
 import { type OpenAlert, openAlerts } from '../lib/console/alerts.ts';
 import {
-  type Dashboard,
   DASHBOARDS_PREFIX,
+  type Dashboard,
   DashboardError,
   dashboardKey,
   defaultDashboard,

@@ -24,6 +24,7 @@ import {
 import { InvalidPartitionValueError } from '../lib/records/layout.ts';
 import type { ObjectStore } from '../lib/records/store.ts';
 import { uuidv7 } from '../lib/records/uuidv7.ts';
+import { SourceSchemaError } from '../lib/sources/errors.ts';
 import { sha256Hex } from '../predict/make-handler.ts';
 
 export interface LogDeps {
@@ -39,6 +40,8 @@ export interface LogDeps {
   hashText?: TextHasher;
   /** Deeper checks of a declared source (connected stores). */
   validateSource?: SourceValidator;
+  /** Declaration-time check of a reachable source's columns (throws SourceSchemaError). */
+  checkSource?: (model: ModelVersion) => Promise<unknown>;
   logError?: (message: string, err: unknown) => void;
 }
 
@@ -83,6 +86,8 @@ function asHttpError(err: unknown): unknown {
   if (err instanceof ModelVersionError)
     return new HttpError(400, 'INVALID_MODEL_VERSION', err.message, {}, { path: err.path });
   if (err instanceof SchemaConflictError) return new HttpError(409, 'SCHEMA_CONFLICT', err.message);
+  if (err instanceof SourceSchemaError)
+    return new HttpError(400, 'SOURCE_SCHEMA_ERROR', err.message, {}, { field: err.column });
   if (err instanceof InvalidPartitionValueError) return new HttpError(400, 'INVALID_REQUEST', err.message);
   return err;
 }
@@ -165,6 +170,7 @@ export function makeHandler(deps: LogDeps): HttpApiHandler {
       now: new Date(deps.now()),
       validateSource: deps.validateSource,
     });
+    if (parsed.source && deps.checkSource) await deps.checkSource(parsed);
     const { outcome, model } = await declareModelVersion(deps.models, parsed);
     cache.delete(`${model.name}\u0000${model.version}`);
     return jsonResponse(outcome === 'created' ? 201 : 200, model);

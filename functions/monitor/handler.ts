@@ -5,9 +5,11 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createAthenaEngine } from '../adapters/athena-engine.ts';
+import { connectedSourceFor } from '../adapters/connected-source.ts';
 import { mergeWithDuckDb } from '../adapters/duckdb-merge.ts';
 import { loadReportAssets } from '../adapters/report-assets.ts';
 import { createS3Store } from '../adapters/s3-store.ts';
@@ -19,6 +21,12 @@ import { type MonitorDeps, makeHandler } from './make-handler.ts';
 
 export type { MonitorDeps } from './make-handler.ts';
 export { makeHandler } from './make-handler.ts';
+
+let secrets: SecretsManagerClient | undefined;
+const secretsClient = () => {
+  secrets ??= new SecretsManagerClient({});
+  return secrets;
+};
 
 export function defaultDeps(): MonitorDeps {
   const config = readMonitorFunctionConfig();
@@ -55,6 +63,8 @@ export function defaultDeps(): MonitorDeps {
             }),
           ),
       }),
+    // Connected model versions read their own store; env connections read this process's environment.
+    connectedSource: (m) => connectedSourceFor(m, { env: process.env, s3: () => s3, secrets: secretsClient }),
     reportAssets: loadReportAssets,
     reportUrl: (key) =>
       getSignedUrl(s3, new GetObjectCommand({ Bucket: config.bucket, Key: key }), {

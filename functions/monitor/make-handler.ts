@@ -6,7 +6,6 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { Notifier } from '../lib/alerts/notifier.ts';
 import type { MonitorConfig } from '../lib/monitor/config.ts';
 import { findingsAsEmf } from '../lib/monitor/emf.ts';
-import { runMonitorJob } from '../lib/monitor/job.ts';
 import { reportKeys } from '../lib/monitor/keys.ts';
 import { type ModelVersion, modelsInStore } from '../lib/monitor/models.ts';
 import type { WindowSource } from '../lib/monitor/source.ts';
@@ -14,6 +13,11 @@ import type { Verdict } from '../lib/monitor/types.ts';
 import { type CompactionResult, compactClosedHours, type HourMerger } from '../lib/records/compaction.ts';
 import type { RecordStore } from '../lib/records/store.ts';
 import type { ReportAssets } from '../lib/report/html.ts';
+import {
+  runMonitorJobWithSource,
+  type SourceFactory,
+  withConnectedModels,
+} from '../lib/sources/monitor-run.ts';
 
 export interface MonitorDeps {
   store: RecordStore;
@@ -30,6 +34,8 @@ export interface MonitorDeps {
   windowLagMs?: number;
   /** Where a model version's windows are read (engine choice); unset reads the log in process. */
   source?: (model: ModelVersion) => WindowSource;
+  /** Builds a connected model version's own source (Parquet, Postgres); a failure to read it alerts. */
+  connectedSource?: SourceFactory;
   config?: MonitorConfig;
   reportAssets: () => Promise<ReportAssets>;
   /** A link to a report for the alert message (e.g. a presigned URL), when one can be made. */
@@ -104,7 +110,8 @@ export function makeHandler(deps: MonitorDeps) {
     const now = scheduled && !Number.isNaN(scheduled.getTime()) ? scheduled : deps.now();
     if (deps.compaction) await compactLog(deps.store, now, deps.compaction.merge, log);
     const models: (ModelVersion & { labels?: string[] })[] =
-      deps.models ?? (await modelsInStore(deps.store, ['predictions/']));
+      deps.models ??
+      (await withConnectedModels(deps.store, await modelsInStore(deps.store, ['predictions/'])));
     const assets = await deps.reportAssets();
     const runs: MonitorRunSummary[] = [];
     for (const m of models) {
@@ -115,19 +122,22 @@ export function makeHandler(deps: MonitorDeps) {
           report,
           keys: written,
           alerting,
-        } = await runMonitorJob({
-          store: deps.store,
-          model: { name: m.name, version: m.version, labels: m.labels ?? [] },
-          now: end,
-          windowMs: deps.windowMs,
-          source: deps.source?.(m),
-          config: deps.config,
-          reportAssets: assets,
-          alerting: {
-            notifiers: deps.notifiers,
-            reportUrl: deps.reportUrl ? await deps.reportUrl(keys.html) : null,
+        } = await runMonitorJobWithSource(
+          {
+            store: deps.store,
+            model: { name: m.name, version: m.version, labels: m.labels ?? [] },
+            now: end,
+            windowMs: deps.windowMs,
+            source: deps.source?.(m),
+            config: deps.config,
+            reportAssets: assets,
+            alerting: {
+              notifiers: deps.notifiers,
+              reportUrl: deps.reportUrl ? await deps.reportUrl(keys.html) : null,
+            },
           },
-        });
+          { sourceFor: deps.connectedSource },
+        );
         if (deps.metricsNamespace) {
           for (const line of findingsAsEmf(report, {
             namespace: deps.metricsNamespace,

@@ -32,7 +32,7 @@ describe('vigil demo', () => {
 
   it('exits 0 and shows progress on stderr', () => {
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/phase 1\/4: normal traffic/);
+    expect(result.stderr).toMatch(/phase 1\/5: normal traffic/);
     expect(result.stderr).toMatch(/running the monitor/);
   });
 
@@ -57,6 +57,21 @@ describe('vigil demo', () => {
     const block = runBlock(result.stdout, 4);
     expect(block).toMatch(/ALERT\s+integrity\.empty_text/);
     expect(block).toMatch(/(ALERT|WARNING)\s+integrity\.truncation/);
+  });
+
+  it('a second model logs through POST /log and the run names the one segment that drifted', async () => {
+    const block = runBlock(result.stdout, 5);
+    expect(block).toMatch(/demo-support-router 1: 48-dimension embeddings/);
+    expect(block).toMatch(/\d+ records sent by the TypeScript client/);
+    expect(block).toMatch(/drifting segments: channel=app\n/);
+    expect(block).toMatch(/ALERT\s+embedding_drift\.mmd\[channel=app\]/);
+    expect(block).not.toMatch(/(ALERT|WARNING)\s+\S+\[channel=(web|email)\]/);
+    const dir = join(dataDir, 'reports', 'model=demo-support-router', 'version=1');
+    const [json] = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    const report = JSON.parse(await readFile(join(dir, json), 'utf8')) as MonitorReport;
+    const alerted = report.findings.filter((f) => f.verdict === 'alert' && f.check.includes('[channel='));
+    expect(alerted.length).toBeGreaterThan(0);
+    expect(alerted.every((f) => f.check.endsWith('[channel=app]'))).toBe(true);
   });
 
   it('writes one report per run and a dashboard file whose path it prints', async () => {

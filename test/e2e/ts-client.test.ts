@@ -132,6 +132,23 @@ describe('TypeScript client against vigil serve', () => {
     await client.close();
   });
 
+  it('closes a batch before its JSON grows past maxBatchBytes', async () => {
+    const sizes: number[] = [];
+    const measuring: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/log')) sizes.push(Buffer.byteLength(String(init?.body)));
+      return fetch(input, init);
+    };
+    const { client, errors } = clientFor('bytes', { fetch: measuring, maxBatchBytes: 4096 });
+    await client.createModelVersion({ labels: LABELS, embeddingDim: 80 });
+    for (let i = 0; i < 12; i++) client.log({ embedding: new Array(80).fill(0.123456789), label: 'neutral' });
+    await client.flush();
+    expect(errors).toEqual([]);
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4096);
+    expect(client.stats.sent).toBe(12);
+    await client.close();
+  });
+
   it('sends a partial batch once it is maxBatchAgeMs old', async () => {
     const { client } = clientFor('aged', { maxBatchAgeMs: 100 });
     await client.createModelVersion({ labels: LABELS, embeddingDim: DIM });

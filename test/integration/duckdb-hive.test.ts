@@ -70,6 +70,8 @@ describe('the log as DuckDB reads it (Hive partitions, no schema given)', () => 
       embedding: 'FLOAT[]',
       latency_ms: 'DOUBLE',
       request_id: 'VARCHAR',
+      fields: 'VARCHAR',
+      token_ids: 'INTEGER[]',
       model: 'VARCHAR',
       version: 'VARCHAR',
       date: 'DATE',

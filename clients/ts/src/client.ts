@@ -330,16 +330,19 @@ export class VigilClient {
 
   private kick(): void {
     if (this.sending) return;
-    this.sending = this.drain().finally(() => {
-      this.sending = null;
-      // Records logged while the last batch was in flight may already make a full batch.
-      if (
-        this.queue.length >= this.o.maxBatchRecords ||
-        this.queuedBytes >= this.o.maxBatchBytes ||
-        this.forceUntil > 0
-      )
-        this.kick();
-    });
+    // Never inside the caller's log(): the batch is encoded on a later turn of the event loop.
+    this.sending = new Promise<void>((r) => setImmediate(r))
+      .then(() => this.drain())
+      .finally(() => {
+        this.sending = null;
+        // Records logged while the last batch was in flight may already make a full batch.
+        if (
+          this.queue.length >= this.o.maxBatchRecords ||
+          this.queuedBytes >= this.o.maxBatchBytes ||
+          this.forceUntil > 0
+        )
+          this.kick();
+      });
   }
 
   /** Sends batches while a full one is queued, or until the records a flush or the age timer asked for are out. */
@@ -371,6 +374,8 @@ export class VigilClient {
           continue;
         }
         if (batch.length > 0 && size + json.length + 1 > this.o.maxBatchBytes) break;
+        // Encoding a full batch takes tens of milliseconds: let other work run every 50 records.
+        if (batch.length % 50 === 49) await new Promise<void>((r) => setImmediate(r));
         this.take(1);
         batch.push(next);
         encoded.push(json);

@@ -6,7 +6,7 @@ import type { ModelVersion } from '../../lib/models/model-version.ts';
 import type { MonitorReport } from '../../lib/monitor/types.ts';
 import { authHeader } from './auth.ts';
 
-export type { Dashboard, MonitorReport, ModelVersion, OpenAlert, RunSummary, Series };
+export type { Dashboard, ModelVersion, MonitorReport, OpenAlert, RunSummary, Series };
 
 export interface ModelVersionSummary {
   model: ModelVersion;
@@ -39,7 +39,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    throw new ApiError(res.status, 'INVALID_RESPONSE', `${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    throw new ApiError(
+      res.status,
+      'INVALID_RESPONSE',
+      `${method} ${path}: ${res.status} ${text.slice(0, 200)}`,
+    );
   }
   if (!res.ok) {
     const e = (json as { error?: { code?: string; message?: string } } | null)?.error;

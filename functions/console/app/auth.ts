@@ -27,7 +27,9 @@ function redirectUri(): string {
 async function signIn(auth: AuthConfig): Promise<never> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   sessionStorage.setItem(VERIFIER, JSON.stringify({ verifier, hash: location.hash }));
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: auth.clientId,
@@ -56,7 +58,10 @@ async function exchange(auth: AuthConfig, code: string): Promise<void> {
   });
   if (!res.ok) throw new Error(`sign-in failed (${res.status}); reload to try again`);
   const body = (await res.json()) as { access_token: string; expires_in: number };
-  sessionStorage.setItem(TOKEN, JSON.stringify({ token: body.access_token, exp: Date.now() + body.expires_in * 1000 }));
+  sessionStorage.setItem(
+    TOKEN,
+    JSON.stringify({ token: body.access_token, exp: Date.now() + body.expires_in * 1000 }),
+  );
   sessionStorage.removeItem(VERIFIER);
   history.replaceState(null, '', `/${saved.hash ?? ''}`);
 }

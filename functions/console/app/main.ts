@@ -39,7 +39,12 @@ async function route(): Promise<void> {
         await (await import('./pages/projector.ts')).projectorPage(main, name, version, arg);
       } else {
         page = 'model-version';
-        await (await import('./pages/model-version.ts')).modelVersionPage(main, name, version, what === 'run' ? arg : undefined);
+        await (await import('./pages/model-version.ts')).modelVersionPage(
+          main,
+          name,
+          version,
+          what === 'run' ? arg : undefined,
+        );
       }
     } else if (parts[0] === 'dashboards') {
       page = 'dashboards';

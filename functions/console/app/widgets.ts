@@ -1,7 +1,8 @@
 /** What each kind of dashboard widget draws, from the read API. */
+
+import type { Widget } from '../../lib/console/dashboard.ts';
 import { api, latestReport } from './api.ts';
 import { formatNumber, h, table, verdictBadge } from './dom.ts';
-import type { Widget } from '../../lib/console/dashboard.ts';
 
 export const WIDGET_LABELS: Record<Widget['kind'], string> = {
   metric: 'Metric over time',
@@ -25,7 +26,12 @@ export async function renderWidget(body: HTMLElement, widget: Widget): Promise<(
       body.append(
         table(
           ['Check', 'Value', 'p (adj.)', 'Verdict'],
-          report.findings.map((f) => [f.check, formatNumber(f.value, 4), formatNumber(f.pValueAdjusted, 4), verdictBadge(f.verdict)]),
+          report.findings.map((f) => [
+            f.check,
+            formatNumber(f.value, 4),
+            formatNumber(f.pValueAdjusted, 4),
+            verdictBadge(f.verdict),
+          ]),
           { class: 'compact' },
         ),
       );
@@ -33,8 +39,18 @@ export async function renderWidget(body: HTMLElement, widget: Widget): Promise<(
       const words = report.characteristicWords?.current ?? [];
       body.append(
         words.length
-          ? table(['Word', 'Current', 'Reference', 'z'], words.slice(0, 15).map((w) => [w.word, String(w.current), String(w.reference), formatNumber(w.z, 2)]), { class: 'compact' })
-          : h('p', { class: 'empty' }, 'The latest run has no characteristic words (no texts, or not computed).'),
+          ? table(
+              ['Word', 'Current', 'Reference', 'z'],
+              words
+                .slice(0, 15)
+                .map((w) => [w.word, String(w.current), String(w.reference), formatNumber(w.z, 2)]),
+              { class: 'compact' },
+            )
+          : h(
+              'p',
+              { class: 'empty' },
+              'The latest run has no characteristic words (no texts, or not computed).',
+            ),
       );
     }
     return nothing;
@@ -68,7 +84,11 @@ export async function renderWidget(body: HTMLElement, widget: Widget): Promise<(
         trigger: 'item',
         formatter: (p: unknown) => {
           const pt = points[(p as { value: number[] }).value[2]];
-          return tooltipLines([['', pt.text ?? '(no text)'], ['label', pt.label], ['score', formatNumber(pt.score, 3)]]);
+          return tooltipLines([
+            ['', pt.text ?? '(no text)'],
+            ['label', pt.label],
+            ['score', formatNumber(pt.score, 3)],
+          ]);
         },
       },
       series: (['reference', 'current'] as const).map((w) => ({

@@ -33,8 +33,17 @@ function typical(texts: { text: string; words: string[] }[], weight: Map<string,
   return out;
 }
 
-/** Null when either side has no sampled text. */
+const cache = new WeakMap<CheckContext, CharacteristicWords | null>();
+
+/** Null when either side has no sampled text; computed once per run context. */
 export function characteristicWords(ctx: CheckContext): CharacteristicWords | null {
+  if (cache.has(ctx)) return cache.get(ctx) ?? null;
+  const out = compute(ctx);
+  cache.set(ctx, out);
+  return out;
+}
+
+function compute(ctx: CheckContext): CharacteristicWords | null {
   const cfg = ctx.config.novelty;
   const side = (w: typeof ctx.current) =>
     sampledRecords(w)

@@ -11,6 +11,8 @@ import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../sta
 import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
 import { createRng, shuffleInPlace } from '../stats/rng.ts';
 import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
+import { wordExcessTest } from '../stats/word-excess.ts';
+import { characteristicWords } from './characteristic-words.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 import { recordTokens, type SampledRecord, sampledRecords } from './novelty-sample.ts';
@@ -137,6 +139,68 @@ function spaceDrafts(
   };
 }
 
+/**
+ * The word-excess permutation test over every sampled text of both windows: words that turn up in
+ * more current texts than chance allows (a new kind of text brings its own vocabulary).
+ */
+function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRecord[]): DraftFinding {
+  const base = pValueTestBase(ctx, {
+    check: 'novelty.word_excess',
+    group: 'novelty',
+    title: 'New text (words concentrated in the current window)',
+    method: 'word_excess_permutation',
+    maxVerdict: 'alert',
+  });
+  const useIds = [...ref, ...cur].every((r) => r.tokenIds !== null) && ref.length + cur.length > 0;
+  const vocab = new Map<Token, number>();
+  const ids = (rs: SampledRecord[]) =>
+    rs
+      .map((r) => recordTokens(r, useIds))
+      .filter((d): d is Token[] => d !== null && d.length > 0)
+      .map((d) =>
+        Int32Array.from(d, (t) => {
+          let id = vocab.get(t);
+          if (id === undefined) {
+            id = vocab.size;
+            vocab.set(t, id);
+          }
+          return id;
+        }),
+      );
+  const refDocs = ids(ref);
+  const curDocs = ids(cur);
+  const min = ctx.config.minDriftSampleSize;
+  const sizes = { referenceSize: refDocs.length, currentSize: curDocs.length };
+  if (refDocs.length < min || curDocs.length < min) return insufficient({ ...base, ...sizes });
+  const cfg = ctx.config.novelty;
+  const r = wordExcessTest(refDocs, curDocs, {
+    top: cfg.wordTop,
+    minCount: cfg.minWordCount,
+    permutations: cfg.wordPermutations,
+    earlyStop: ctx.config.embedding.earlyStop,
+    seed: ctx.seed + 17,
+  });
+  const names = [...vocab.keys()];
+  // The five most characteristic words of the current window (log-odds, Monroe et al.), with counts.
+  const top = (characteristicWords(ctx)?.current ?? [])
+    .slice(0, 5)
+    .map((w) => `"${w.word}" ${w.current} vs ${w.reference}`);
+  return {
+    ...base,
+    ...sizes,
+    value: r.statistic,
+    pValue: r.pValue,
+    insufficient: false,
+    describe: `words turn up in more current texts than chance allows (sum of the top ${cfg.wordTop} excess z-scores ${formatNumber(r.statistic)}); characteristic words (current vs reference count): ${top.join(', ') || 'none'}`,
+    details: {
+      basis: useIds ? 'model_token_ids' : 'words',
+      permutations: r.permutations,
+      stoppedEarly: r.stoppedEarly,
+      words: r.words.map((w) => ({ token: names[w.token], current: w.current, reference: w.reference, z: w.z })),
+    },
+  };
+}
+
 function cut(text: string | null, max: number): string | null {
   return text !== null && text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -165,6 +229,7 @@ export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
   const dimsMatch = ctx.reference.dim > 0 && ctx.current.dim === ctx.reference.dim;
   const tokens = tokenScores(fit, cal, cur, cfg.smoothing);
   const embeddings = dimsMatch ? embeddingScores(fit, cal, cur, cfg.neighbours) : null;
+  const words = wordExcessDraft(ctx, ref, cur);
   const t = spaceDrafts(ctx, 'tokens', tokens, alpha);
   const e = spaceDrafts(ctx, 'embeddings', embeddings, alpha);
   const sortedCal = (s: SpaceScores | null) => (s ? Float64Array.from(s.calibration).sort() : null);
@@ -201,7 +266,7 @@ export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
     spaces,
     records: records.slice(0, cfg.maxRecords),
     byRow,
-    drafts: [...t.drafts, ...e.drafts],
+    drafts: [words, ...t.drafts, ...e.drafts],
   };
   cache.set(ctx, analysis);
   return analysis;
@@ -214,7 +279,7 @@ export function noveltyReport(ctx: CheckContext): NoveltyReport | null {
   return { tailShare, fitSize, spaces, records };
 }
 
-/** The four novelty findings (tail excess and rank test, tokens and embeddings). */
+/** The novelty findings: word excess, then tail excess and rank test in tokens and in embeddings. */
 export function noveltyChecks(ctx: CheckContext): DraftFinding[] {
   return noveltyAnalysis(ctx).drafts;
 }

@@ -7,7 +7,13 @@ export const GRID_COLUMNS = 12;
 export const MAX_WIDGETS = 48;
 export const MAX_DASHBOARD_BYTES = 256 * 1024;
 
-export const WIDGET_KINDS = ['metric', 'label_shares', 'findings', 'characteristic_words', 'projector'] as const;
+export const WIDGET_KINDS = [
+  'metric',
+  'label_shares',
+  'findings',
+  'characteristic_words',
+  'projector',
+] as const;
 export type WidgetKind = (typeof WIDGET_KINDS)[number];
 
 /** Which number of a finding a metric widget charts. */
@@ -188,7 +194,16 @@ export function defaultDashboard(name: string, version: string): Dashboard {
         stat: 'p_value',
       },
       { id: 'labels', kind: 'label_shares', title: 'Label shares', x: 6, y: 0, w: 6, h: 4, model },
-      { id: 'findings', kind: 'findings', title: 'Findings of the latest run', x: 0, y: 4, w: 12, h: 5, model },
+      {
+        id: 'findings',
+        kind: 'findings',
+        title: 'Findings of the latest run',
+        x: 0,
+        y: 4,
+        w: 12,
+        h: 5,
+        model,
+      },
     ],
   };
 }

@@ -108,6 +108,10 @@ export interface MonitorConfig {
     examples: number;
     /** Texts in the report are cut to this length. @default 280 */
     maxTextChars: number;
+    /** Word-excess test: the largest word z-scores summed. @default 20 */
+    wordTop: number;
+    /** Word-excess test: most permutations (Besag-Clifford stopping as the MMD's). @default 2000 */
+    wordPermutations: number;
   };
   /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
   projectorMaxPoints: number;
@@ -157,6 +161,8 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     minWordCount: 3,
     examples: 3,
     maxTextChars: 280,
+    wordTop: 20,
+    wordPermutations: 2000,
   },
   projectorMaxPoints: 2000,
   histogramBins: 20,

@@ -1,10 +1,11 @@
 /** Feeds the windows' embedding samples (already capped) to the report's projector. */
 import type { CheckContext } from '../checks/context.ts';
+import { noveltyAnalysis } from '../checks/novelty.ts';
 import { buildProjector, type ProjectorInput } from '../report/projector.ts';
 import type { MonitorReport } from './types.ts';
 import type { MonitorWindow } from './window.ts';
 
-function inputs(w: MonitorWindow): ProjectorInput[] {
+function inputs(w: MonitorWindow, novelty?: ReadonlyMap<number, number>): ProjectorInput[] {
   const out: ProjectorInput[] = [];
   for (let s = 0; s < w.sample.rows; s++) {
     const row = w.sample.index[s];
@@ -13,6 +14,7 @@ function inputs(w: MonitorWindow): ProjectorInput[] {
       text: w.sampleText.get(row) ?? null,
       label: w.label[row],
       score: w.score[row],
+      ...(novelty ? { novelty: novelty.get(row) ?? null } : {}),
     });
   }
   return out;
@@ -29,7 +31,7 @@ export function projectorFor(ctx: CheckContext): MonitorReport['projector'] | un
   }
   return buildProjector({
     reference: inputs(reference),
-    current: inputs(current),
+    current: inputs(current, noveltyAnalysis(ctx).byRow),
     seed: ctx.seed,
     maxPoints: ctx.config.projectorMaxPoints,
   });

@@ -57,6 +57,8 @@ export interface ProjectorPoint {
   label: string;
   score: number;
   cluster: number;
+  /** Current points: 1 - the smaller conformal p of the record's novelty (near 1 = unlike the reference). */
+  novelty?: number | null;
 }
 
 export interface ProjectorCluster {

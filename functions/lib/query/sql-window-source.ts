@@ -78,17 +78,26 @@ export class SqlWindowSource implements WindowSource {
     const rows = num(column(counts, 'row_count')[0]) ?? 0;
     if (rows === 0) return acc.build();
     const dedupe = (num(column(counts, 'id_count')[0]) ?? 0) < rows;
-    const widths = await this.engine.query(widthsQuery({ ...base, dedupe }));
-    // The reference's width when given, else the earliest row's (as the in-process reader does).
-    const dim =
-      load.expectDimension && load.expectDimension > 0
-        ? load.expectDimension
-        : (num(column(widths, 'dim')[0]) ?? 0);
-    const rejectedRows = column(widths, 'dim').reduce<number>(
-      (a, d, i) => (d === dim ? a : a + (num(column(widths, 'n')[i]) ?? 0)),
-      0,
-    );
-    // One width: no row to reject, so no query needs the (costly) width filter.
+    const ids = num(column(counts, 'id_count')[0]) ?? 0;
+    // Every query that reads the embedding column is a full scan of it (Athena bills each): with the
+    // reference's width known, the sums query filters by it and counts what it kept, so no width query runs.
+    let dim: number;
+    let sums: QueryResult;
+    let rejectedRows: number;
+    if (load.expectDimension && load.expectDimension > 0) {
+      dim = load.expectDimension;
+      sums = await this.engine.query(embeddingSumsQuery({ ...base, dedupe, dim }));
+      rejectedRows = ids - (num(column(sums, 'n')[0]) ?? 0);
+    } else {
+      // The earliest row's width, as the in-process reader does.
+      const widths = await this.engine.query(widthsQuery({ ...base, dedupe }));
+      dim = num(column(widths, 'dim')[0]) ?? 0;
+      rejectedRows = column(widths, 'n')
+        .slice(1)
+        .reduce<number>((a, n) => a + (num(n) ?? 0), 0);
+      sums = await this.engine.query(embeddingSumsQuery({ ...base, dedupe, dim }));
+    }
+    // One width: no row to reject, so no other query needs the width filter.
     const w: WindowSql = { ...base, dedupe, dim: rejectedRows > 0 ? dim : undefined };
 
     // The accumulator keeps the scalars; its own embedding work is skipped (1-wide stand-ins).
@@ -122,7 +131,6 @@ export class SqlWindowSource implements WindowSource {
     }
     const window = acc.build();
 
-    const sums = await this.engine.query(embeddingSumsQuery({ ...w, dim }));
     const embeddingSum = new Float64Array(dim);
     for (let k = 0; k < dim; k++) embeddingSum[k] = num(column(sums, `s${k}`)[0]) ?? 0;
 

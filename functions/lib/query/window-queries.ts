@@ -99,15 +99,23 @@ function sampleKey(dialect: SqlDialect, seed: number): string {
   return dialectFunctions(dialect).md5Hex(`${str(`${int(seed)}:`)} || ${ID}`);
 }
 
-/** At most `capacity` rows with the smallest hashes: a uniform, deterministic sample of the window. */
+/**
+ * At most `capacity` rows with the smallest hashes: a uniform, deterministic sample of the window. The ids
+ * are picked on narrow columns first, then joined back, so no engine sorts or holds every embedding.
+ */
 export function sampleQuery(w: WindowSql, capacity: number, seed: number): string {
-  const cols = ['id', 'text', 'token_ids', 'embedding'].map(ident).join(', ');
-  return `${windowCte(w)} SELECT ${cols} FROM w ORDER BY ${sampleKey(w.dialect, seed)} LIMIT ${int(capacity)}`;
+  const cols = ['id', 'text', 'token_ids', 'embedding'].map((c) => `w.${ident(c)}`).join(', ');
+  return (
+    `${windowCte(w)}, picked AS (SELECT ${ID}, ${sampleKey(w.dialect, seed)} AS vigil_key FROM w ` +
+    `ORDER BY vigil_key LIMIT ${int(capacity)}) ` +
+    `SELECT ${cols} FROM w JOIN picked ON w.${ID} = picked.${ID} ORDER BY picked.vigil_key`
+  );
 }
 
 /**
- * Per value of a segment field (the `maxValues` most frequent), at most `capacity` rows by the same hash.
- * Values come back as strings (a number's or boolean's JSON text).
+ * Per value of a segment field (the `maxValues` most frequent), at most `capacity` rows by the same hash,
+ * picked on narrow columns and joined back for their embeddings. Values come back as strings (a number's
+ * or boolean's JSON text).
  */
 export function segmentSampleQuery(
   w: WindowSql,
@@ -119,12 +127,14 @@ export function segmentSampleQuery(
   const f = dialectFunctions(w.dialect);
   const value = f.jsonString(ident('fields'), field);
   return (
-    `${windowCte(w)}, sv AS (SELECT ${value} AS segment, ${ID}, ${E}, ` +
+    `${windowCte(w)}, sv AS (SELECT ${value} AS segment, ${ID}, ` +
     `row_number() OVER (PARTITION BY ${value} ORDER BY ${sampleKey(w.dialect, seed)}) AS vigil_pick FROM w ` +
     `WHERE ${value} IS NOT NULL), top AS (SELECT segment FROM sv GROUP BY segment ` +
-    `ORDER BY count(*) DESC, segment LIMIT ${int(maxValues)}) ` +
-    `SELECT sv.segment, sv.${ID}, sv.${E} FROM sv JOIN top ON sv.segment = top.segment ` +
-    `WHERE vigil_pick <= ${int(capacity)} ORDER BY sv.segment, vigil_pick`
+    `ORDER BY count(*) DESC, segment LIMIT ${int(maxValues)}), ` +
+    `picked AS (SELECT sv.segment, sv.${ID}, sv.vigil_pick FROM sv JOIN top ON sv.segment = top.segment ` +
+    `WHERE sv.vigil_pick <= ${int(capacity)}) ` +
+    `SELECT picked.segment, w.${ID}, w.${E} FROM w JOIN picked ON w.${ID} = picked.${ID} ` +
+    `ORDER BY picked.segment, picked.vigil_pick`
   );
 }
 

@@ -184,5 +184,7 @@ export function predictionAt(c: PredictionColumns, i: number): PredictionRecord 
     embedding: c.embedding.subarray(i * c.dim, (i + 1) * c.dim),
     latency_ms: orNull(c.latency_ms[i]),
     request_id: c.request_id[i],
+    // The columnar window is for reading; token ids stay in the files (compaction copies whole rows).
+    token_ids: null,
   };
 }

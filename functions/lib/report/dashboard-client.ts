@@ -145,6 +145,36 @@ export const DASHBOARD_CLIENT_JS = String.raw`(() => {
       emphasis: { scale: 2.2, itemStyle: { opacity: 1, borderColor: '#111', borderWidth: 1 } },
     });
     const chart = mount(projRoot, 'UMAP of reference and current embeddings', 'projector-chart', true);
+    // Colour by window (default) or by each current text's novelty (reference points stay grey).
+    const hasNovelty = pts.some((p) => typeof p.novelty === 'number');
+    const chartEl = document.getElementById('projector-chart');
+    chartEl.dataset.colour = 'window';
+    const colourBy = (mode) => {
+      chartEl.dataset.colour = mode;
+      if (mode === 'novelty') {
+        const cur = pts.flatMap((p, i) => (p.window === 'current' ? [[p.x, p.y, i, typeof p.novelty === 'number' ? p.novelty : 0]] : []));
+        chart.setOption({
+          visualMap: [{ type: 'continuous', dimension: 3, seriesIndex: 1, min: 0, max: 1, calculable: false, orient: 'horizontal', left: 10, bottom: 10, text: ['novel', 'typical'], inRange: { color: ['#d1d5db', '#f59e0b', '#b91c1c'] } }],
+          series: [{ itemStyle: { color: '#cbd5e1', opacity: 0.5 } }, { data: cur }],
+        });
+      } else {
+        chart.setOption({ visualMap: [], series: [{ itemStyle: { color: C.reference, opacity: 0.75 } }, { data: byWindow.current }] }, { replaceMerge: ['visualMap'] });
+      }
+    };
+    if (hasNovelty) {
+      const bar = h('div', 'colour-toggle');
+      bar.appendChild(h('span', 'muted', 'Colour points by '));
+      const select = h('select');
+      select.id = 'projector-colour';
+      for (const [v, t] of [['window', 'window'], ['novelty', 'novelty of current texts']]) {
+        const o = h('option', null, t);
+        o.value = v;
+        select.appendChild(o);
+      }
+      select.addEventListener('change', () => colourBy(select.value));
+      bar.appendChild(select);
+      chartEl.parentNode.insertBefore(bar, chartEl);
+    }
     chart.setOption({
       animation: false,
       grid: { left: 10, right: 10, top: 40, bottom: 10 },

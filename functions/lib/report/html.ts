@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, MonitorReport, Verdict } from '../monitor/types.ts';
 import { DASHBOARD_CLIENT_JS } from './dashboard-client.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
+import { noveltySectionHtml } from './novelty-html.ts';
 import { buildTimeSeries } from './series.ts';
 import { REPORT_CSS, VERDICT_COLOURS, WINDOW_COLOURS } from './styles.ts';
 
@@ -127,6 +128,8 @@ ${header(report)}
 <main>
 <h2>Findings</h2>
 <section class="card">${findingsTable(report.findings)}</section>
+<h2>New text</h2>
+${noveltySectionHtml(report.novelty, report.characteristicWords)}
 <h2>Trends over past runs</h2>
 <div id="trends" class="grid"></div>
 <h2>Distributions: reference against current</h2>

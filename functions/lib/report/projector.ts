@@ -17,6 +17,8 @@ export interface ProjectorInput {
   text: string | null;
   label: string;
   score: number;
+  /** The record's novelty (current records), for colouring the map. */
+  novelty?: number | null;
 }
 
 export interface BuildProjectorOptions {
@@ -206,6 +208,7 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
     label: s.item.label,
     score: s.item.score,
     cluster: labels[i],
+    ...(s.item.novelty === undefined ? {} : { novelty: s.item.novelty === null ? null : round(s.item.novelty) }),
   }));
   const sizes = {
     reference: sample.filter((s) => s.window === 'reference').length,

@@ -44,6 +44,11 @@ td.ratio { white-space: nowrap; width: 170px; }
 .ratio-bar { position: absolute; top: 0; bottom: 0; border-radius: 2px; }
 .ratio-num { display: inline-block; min-width: 42px; text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
 ul.samples { margin: 0; padding-left: 18px; }
+h4 { font-size: 13px; margin: 10px 0 4px; }
+ul.novelty-summary { margin: 0 0 6px; padding-left: 18px; }
+tr.novel-text.novel td.text { font-weight: 600; }
+td.text { overflow-wrap: anywhere; }
+.colour-toggle { margin: 0 0 6px; }
 ul.samples li { overflow-wrap: anywhere; }
 .tt { max-width: 420px; white-space: normal; font-size: 12px; }
 .tt-head { font-weight: 600; margin-bottom: 2px; }

@@ -172,7 +172,7 @@ export function fitLogisticGram(
   return { beta, intercept: b0 };
 }
 
-function multiply(g: Float64Array, n: number, v: Float64Array): Float64Array {
+function multiply(g: Float64Array, n: number, v: Float64Array): Float64Array<ArrayBuffer> {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const row = i * n;

@@ -75,6 +75,16 @@ describe('firehoseRow', () => {
     expect(Object.keys(row)).toContain('request_id');
   });
 
+  it('writes float32 values in at most 9 significant digits, exactly as they were', () => {
+    const e = new Float32Array([0.1, -1 / 3, 123456.789, 1e-7]);
+    const row = firehoseRow(record(1, { embedding: e }));
+    const back = Float32Array.from(row.embedding as number[]);
+    expect(Array.from(back)).toEqual(Array.from(e));
+    for (const v of row.embedding as number[]) {
+      expect(v.toExponential().replace(/^-/, '').split('e')[0].replace('.', '').length).toBeLessThanOrEqual(9);
+    }
+  });
+
   it('keeps nulls of logged records as nulls', () => {
     const row = firehoseRow(
       record(1, { fields: null, token_ids: null, score: null, token_count: null, truncated: null }),

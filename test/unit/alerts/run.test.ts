@@ -43,6 +43,33 @@ describe('runAlerting', () => {
     expect(store.puts).toBe(2); // the claim and the settle of the first run, nothing from the re-run
   });
 
+  it('routes each severity to the channels a model version names (monitors.channels)', async () => {
+    const store = new MemoryStore();
+    const sns = Object.assign(new RecordingNotifier('sns'), { channels: ['email', 'slack'] });
+    const hook = Object.assign(new RecordingNotifier('webhook'), { channels: ['webhook'] });
+    const routes = { alert: ['email', 'webhook'], warning: ['webhook'] };
+    await runAlerting({
+      store,
+      report: report(hour(1), [finding('ks', 'warning')]),
+      now: new Date(hour(1)),
+      notifiers: [sns, hook],
+      routes,
+      notifyOn: 'warning',
+    });
+    expect(sns.sent).toHaveLength(0);
+    expect(hook.sent.map((n) => n.severity)).toEqual(['warning']);
+    await runAlerting({
+      store,
+      report: report(hour(2), [finding('ks', 'alert')]),
+      now: new Date(hour(2)),
+      notifiers: [sns, hook],
+      routes,
+      notifyOn: 'warning',
+    });
+    expect(sns.sent.map((n) => n.severity)).toEqual(['alert']);
+    expect(hook.sent.map((n) => n.severity)).toEqual(['warning', 'alert']);
+  });
+
   it('two concurrent runs on the same window produce exactly one message', async () => {
     const store = new MemoryStore();
     const slack = new RecordingNotifier('webhook');

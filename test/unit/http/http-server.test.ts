@@ -128,6 +128,19 @@ describe('cross-site requests (defect 10)', () => {
   });
 });
 
+describe('body limits', () => {
+  it('reads up to 5 MB for POST /log (1000 records of embeddings) and 1 MB elsewhere', async () => {
+    const h = await start();
+    const body = JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) });
+    const headers = { 'content-type': 'application/json' };
+    const predict = await fetch(`${h.url}/predict`, { method: 'POST', headers, body });
+    expect(predict.status).toBe(413);
+    expect((await predict.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    await fetch(`${h.url}/log`, { method: 'POST', headers, body });
+    expect(h.events.map((e) => [e.rawPath, e.body?.length])).toEqual([['/log', body.length]]);
+  });
+});
+
 describe('a client that hangs up mid-body (defect 6)', () => {
   it('is counted as a client abort, not a 500, and reaches no handler', async () => {
     // Prepare

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  subsampleRows,
-  WindowAccumulator,
-  windowFromRows,
-} from '../../../functions/lib/monitor/window.ts';
+import { subsampleRows, WindowAccumulator, windowFromRows } from '../../../functions/lib/monitor/window.ts';
 import { makeRows } from './make-windows.ts';
 
 describe('WindowAccumulator', () => {

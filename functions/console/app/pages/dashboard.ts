@@ -2,7 +2,7 @@
  * A custom dashboard: a gridstack grid of widgets the user adds, drags, resizes and removes, saved as
  * JSON through PUT /dashboards/{id} after every change, and editable as code.
  */
-import { GridStack, type GridStackNode } from 'gridstack';
+import { type GridItemHTMLElement, GridStack, type GridStackNode } from 'gridstack';
 import type { Widget } from '../../../lib/console/dashboard.ts';
 import { ApiError, api, type Dashboard, forgetLatestReports, type ModelVersionSummary } from '../api.ts';
 import { clear, errorBox, h, href } from '../dom.ts';
@@ -22,13 +22,32 @@ export async function dashboardPage(root: HTMLElement, id: string, rerender: () 
   const models = (await api.models()).models;
   const widgets = new Map<string, Widget>(dash.widgets.map((w) => [w.id, w]));
   const resizers = new Map<string, () => void>();
-  const status = h('span', { id: 'save-status', class: 'muted' }, dash.default ? 'Default layout (not saved yet)' : dash.updated_at ? `Saved` : 'Not saved yet');
-  const titleInput = h('input', { id: 'dashboard-title', 'aria-label': 'dashboard title', value: dash.title, maxlength: 200 });
+  const status = h(
+    'span',
+    { id: 'save-status', class: 'muted' },
+    dash.default ? 'Default layout (not saved yet)' : dash.updated_at ? `Saved` : 'Not saved yet',
+  );
+  const titleInput = h('input', {
+    id: 'dashboard-title',
+    'aria-label': 'dashboard title',
+    value: dash.title,
+    maxlength: 200,
+  });
   const gridEl = h('div', { class: 'grid-stack', id: 'grid' });
-  const codeArea = h('textarea', { id: 'dashboard-code', rows: 18, spellcheck: 'false', 'aria-label': 'dashboard as JSON' });
+  const codeArea = h('textarea', {
+    id: 'dashboard-code',
+    rows: 18,
+    spellcheck: 'false',
+    'aria-label': 'dashboard as JSON',
+  });
   const codeError = h('p', { id: 'code-error', class: 'error', role: 'alert' });
-  const codePanel = h('div', { id: 'code-panel', class: 'hidden' }, codeArea, codeError,
-    h('button', { id: 'apply-code', type: 'button', onclick: () => void applyCode() }, 'Apply'));
+  const codePanel = h(
+    'div',
+    { id: 'code-panel', class: 'hidden' },
+    codeArea,
+    codeError,
+    h('button', { id: 'apply-code', type: 'button', onclick: () => void applyCode() }, 'Apply'),
+  );
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving = Promise.resolve();
@@ -67,13 +86,31 @@ export async function dashboardPage(root: HTMLElement, id: string, rerender: () 
   }
 
   // The add-widget form: kind, model version, and for a metric the checks and which number.
-  const kind = h('select', { id: 'widget-kind', 'aria-label': 'widget kind' },
-    ...Object.entries(WIDGET_LABELS).map(([k, label]) => h('option', { value: k }, label)));
-  const model = h('select', { id: 'widget-model', 'aria-label': 'model version' },
-    ...models.map((m: ModelVersionSummary) => h('option', { value: `${m.model.name}@${m.model.version}` }, `${m.model.name}@${m.model.version}`)));
-  const checks = h('input', { id: 'widget-checks', placeholder: 'checks, e.g. embedding_drift.mmd, embedding_drift.mmd[language=de]', list: 'check-ids', size: 48 });
+  const kind = h(
+    'select',
+    { id: 'widget-kind', 'aria-label': 'widget kind' },
+    ...Object.entries(WIDGET_LABELS).map(([k, label]) => h('option', { value: k }, label)),
+  );
+  const model = h(
+    'select',
+    { id: 'widget-model', 'aria-label': 'model version' },
+    ...models.map((m: ModelVersionSummary) =>
+      h('option', { value: `${m.model.name}@${m.model.version}` }, `${m.model.name}@${m.model.version}`),
+    ),
+  );
+  const checks = h('input', {
+    id: 'widget-checks',
+    placeholder: 'checks, e.g. embedding_drift.mmd, embedding_drift.mmd[language=de]',
+    list: 'check-ids',
+    size: 48,
+  });
   const checkIds = h('datalist', { id: 'check-ids' });
-  const stat = h('select', { id: 'widget-stat', 'aria-label': 'statistic' }, h('option', { value: 'value' }, 'value'), h('option', { value: 'p_value' }, 'p-value'));
+  const stat = h(
+    'select',
+    { id: 'widget-stat', 'aria-label': 'statistic' },
+    h('option', { value: 'value' }, 'value'),
+    h('option', { value: 'p_value' }, 'p-value'),
+  );
   const widgetTitle = h('input', { id: 'widget-title', placeholder: 'title (optional)', maxlength: 200 });
   const addError = h('span', { class: 'error', id: 'add-error' });
   const refreshCheckIds = async () => {
@@ -90,49 +127,107 @@ export async function dashboardPage(root: HTMLElement, id: string, rerender: () 
   void refreshCheckIds();
 
   root.append(
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Models'), ' / ', h('a', { href: '#/dashboards' }, 'Dashboards'), ' / ', id),
-    h('div', { class: 'dash-head' }, titleInput, ' ', status, ' ',
-      h('button', { type: 'button', id: 'toggle-code', onclick: () => {
-        codeArea.value = JSON.stringify(body(), null, 2);
-        codeError.textContent = '';
-        codePanel.classList.toggle('hidden');
-      } }, 'Edit as code')),
-    h('form', { class: 'add-widget', id: 'add-widget', onsubmit: (e: Event) => {
-      e.preventDefault();
-      addError.textContent = '';
-      const [name, version] = model.value.split('@');
-      if (!name) {
-        addError.textContent = 'declare a model version first';
-        return;
-      }
-      const w: Widget = {
-        id: `w${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`,
-        kind: kind.value as Widget['kind'],
-        title: widgetTitle.value || WIDGET_LABELS[kind.value as Widget['kind']],
-        x: 0, y: 0, w: 6, h: 4,
-        model: { name, version },
-      };
-      if (w.kind === 'metric') {
-        w.checks = checks.value.split(',').map((s) => s.trim()).filter(Boolean);
-        w.stat = stat.value as 'value' | 'p_value';
-        if (w.checks.length === 0) {
-          addError.textContent = 'name at least one check';
-          return;
-        }
-      }
-      addWidget(w, true);
-      save();
-    } },
-      'Add ', kind, ' for ', model, ' ', checks, checkIds, ' ', stat, ' ', widgetTitle, ' ',
-      h('button', { type: 'submit', id: 'add-widget-button' }, 'Add widget'), ' ', addError),
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/' }, 'Models'),
+      ' / ',
+      h('a', { href: '#/dashboards' }, 'Dashboards'),
+      ' / ',
+      id,
+    ),
+    h(
+      'div',
+      { class: 'dash-head' },
+      titleInput,
+      ' ',
+      status,
+      ' ',
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'toggle-code',
+          onclick: () => {
+            codeArea.value = JSON.stringify(body(), null, 2);
+            codeError.textContent = '';
+            codePanel.classList.toggle('hidden');
+          },
+        },
+        'Edit as code',
+      ),
+    ),
+    h(
+      'form',
+      {
+        class: 'add-widget',
+        id: 'add-widget',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          addError.textContent = '';
+          const [name, version] = model.value.split('@');
+          if (!name) {
+            addError.textContent = 'declare a model version first';
+            return;
+          }
+          const w: Widget = {
+            id: `w${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`,
+            kind: kind.value as Widget['kind'],
+            title: widgetTitle.value || WIDGET_LABELS[kind.value as Widget['kind']],
+            x: 0,
+            y: 0,
+            w: 6,
+            h: 4,
+            model: { name, version },
+          };
+          if (w.kind === 'metric') {
+            w.checks = checks.value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
+            w.stat = stat.value as 'value' | 'p_value';
+            if (w.checks.length === 0) {
+              addError.textContent = 'name at least one check';
+              return;
+            }
+          }
+          addWidget(w, true);
+          save();
+        },
+      },
+      'Add ',
+      kind,
+      ' for ',
+      model,
+      ' ',
+      checks,
+      checkIds,
+      ' ',
+      stat,
+      ' ',
+      widgetTitle,
+      ' ',
+      h('button', { type: 'submit', id: 'add-widget-button' }, 'Add widget'),
+      ' ',
+      addError,
+    ),
     codePanel,
     gridEl,
   );
-
-  const grid = GridStack.init(
-    { column: 12, cellHeight: 70, margin: 6, float: true, handle: '.widget-head', resizable: { handles: 'e,se,s' }, animate: false },
+  const created = GridStack.init(
+    {
+      column: 12,
+      cellHeight: 70,
+      margin: 6,
+      mode: 'float',
+      handle: '.widget-head',
+      resizable: { handles: 'e,se,s' },
+      animate: false,
+    },
     gridEl,
   );
+  if (!created) throw new Error('the dashboard grid could not be created');
+  const grid: GridStack = created;
 
   function addWidget(w: Widget, auto: boolean) {
     widgets.set(w.id, w);
@@ -145,12 +240,24 @@ export async function dashboardPage(root: HTMLElement, id: string, rerender: () 
     const content = el.querySelector('.grid-stack-item-content') as HTMLElement;
     const bodyEl = h('div', { class: 'widget-body' });
     content.replaceChildren(
-      h('div', { class: 'widget-head' },
+      h(
+        'div',
+        { class: 'widget-head' },
         h('span', { class: 'widget-title' }, w.title || WIDGET_LABELS[w.kind]),
         h('span', { class: 'muted' }, ` ${w.model.name}@${w.model.version}`),
-        h('button', { type: 'button', class: 'remove-widget', 'aria-label': `remove ${w.title}`, onclick: () => {
-          grid.removeWidget(el);
-        } }, '×')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'remove-widget',
+            'aria-label': `remove ${w.title}`,
+            onclick: () => {
+              grid.removeWidget(el);
+            },
+          },
+          '×',
+        ),
+      ),
       bodyEl,
     );
     renderWidget(bodyEl, w).then(
@@ -177,12 +284,18 @@ export async function dashboardPage(root: HTMLElement, id: string, rerender: () 
     for (const n of (nodes as GridStackNode[]) ?? []) widgets.delete(String(n.id));
     save();
   });
-  grid.on('resizestop', (_e, el) => resizers.get(String((el as HTMLElement).gridstackNode?.id))?.());
+  grid.on('resizestop', (_e, el) => resizers.get(String((el as GridItemHTMLElement).gridstackNode?.id))?.());
   titleInput.addEventListener('change', () => save());
   root.setAttribute('data-dashboard', id);
   // Links for the reader: where this dashboard's widgets come from.
-  root.append(h('p', { class: 'muted' }, ...[...new Set(dash.widgets.map((w) => `${w.model.name}@${w.model.version}`))].map((m) => {
-    const [n, v] = m.split('@');
-    return [h('a', { href: href('m', n, v) }, m), ' '];
-  })));
+  root.append(
+    h(
+      'p',
+      { class: 'muted' },
+      ...[...new Set(dash.widgets.map((w) => `${w.model.name}@${w.model.version}`))].map((m) => {
+        const [n, v] = m.split('@');
+        return [h('a', { href: href('m', n, v) }, m), ' '];
+      }),
+    ),
+  );
 }

@@ -30,9 +30,17 @@ function runDetail(report: MonitorReport, name: string, version: string): HTMLEl
       `Run ${formatTime(report.window.end)} `,
       verdictBadge(report.summary.worst),
       ' ',
-      h('a', { href: href('m', name, version, 'projector', runIdOf(report)), id: 'projector-link' }, 'projector'),
+      h(
+        'a',
+        { href: href('m', name, version, 'projector', runIdOf(report)), id: 'projector-link' },
+        'projector',
+      ),
     ),
-    h('p', {}, `window ${formatTime(report.window.start)} – ${formatTime(report.window.end)}, reference ${report.reference.kind} (${report.reference.size} records)`),
+    h(
+      'p',
+      {},
+      `window ${formatTime(report.window.start)} – ${formatTime(report.window.end)}, reference ${report.reference.kind} (${report.reference.size} records)`,
+    ),
     h('h3', {}, 'Findings'),
     table(headers, findingRows(report, name, version, false), { id: 'findings-table' }),
     h('h3', {}, 'Segments'),
@@ -42,13 +50,23 @@ function runDetail(report: MonitorReport, name: string, version: string): HTMLEl
     words.length
       ? [
           h('h3', {}, 'Characteristic words of the current window'),
-          table(['Word', 'Current', 'Reference', 'z'], words.slice(0, 15).map((w) => [w.word, String(w.current), String(w.reference), formatNumber(w.z, 2)]), { id: 'words-table' }),
+          table(
+            ['Word', 'Current', 'Reference', 'z'],
+            words
+              .slice(0, 15)
+              .map((w) => [w.word, String(w.current), String(w.reference), formatNumber(w.z, 2)]),
+            { id: 'words-table' },
+          ),
         ]
       : null,
     novel.length
       ? [
           h('h3', {}, 'Most novel texts'),
-          table(['Text', 'Label', 'Novelty'], novel.slice(0, 10).map((r) => [r.text ?? '(no text)', r.label, formatNumber(r.novelty, 3)]), { id: 'novel-table' }),
+          table(
+            ['Text', 'Label', 'Novelty'],
+            novel.slice(0, 10).map((r) => [r.text ?? '(no text)', r.label, formatNumber(r.novelty, 3)]),
+            { id: 'novel-table' },
+          ),
         ]
       : null,
   );
@@ -58,13 +76,23 @@ export function runIdOf(report: MonitorReport): string {
   return new Date(report.window.end).toISOString().replace(/:/g, '-');
 }
 
-export async function modelVersionPage(root: HTMLElement, name: string, version: string, selected?: string): Promise<void> {
+export async function modelVersionPage(
+  root: HTMLElement,
+  name: string,
+  version: string,
+  selected?: string,
+): Promise<void> {
   const [runs, alerts] = await Promise.all([api.runs(name, version, 100), api.alerts(name, version)]);
-  const detail = h('div', {}, h('p', { class: 'empty' }, 'No runs yet: run `vigil monitor` for this model version.'));
+  const detail = h(
+    'div',
+    {},
+    h('p', { class: 'empty' }, 'No runs yet: run `vigil monitor` for this model version.'),
+  );
   const timeline = h('div', { class: 'timeline', id: 'timeline', role: 'list' });
   const ordered: RunSummary[] = [...runs.runs].reverse();
   const select = async (run: RunSummary) => {
-    for (const el of timeline.querySelectorAll('.run-cell')) el.classList.toggle('selected', el.getAttribute('data-run') === run.run);
+    for (const el of Array.from(timeline.querySelectorAll('.run-cell')))
+      el.classList.toggle('selected', el.getAttribute('data-run') === run.run);
     clear(detail);
     detail.append(h('p', {}, 'Loading…'));
     try {
@@ -95,12 +123,22 @@ export async function modelVersionPage(root: HTMLElement, name: string, version:
     h('p', {}, h('a', { href: href('d', `${name}@${version}`) }, 'Dashboard'), ` · ${runs.total} runs`),
     h('h2', {}, 'Runs'),
     timeline,
-    h('p', { class: 'legend' }, ...['ok', 'warning', 'alert', 'insufficient_data'].map((v) => [verdictBadge(v), ' '])),
+    h(
+      'p',
+      { class: 'legend' },
+      ...['ok', 'warning', 'alert', 'insufficient_data'].map((v) => [verdictBadge(v), ' ']),
+    ),
     h('h2', {}, 'Open alerts'),
     alerts.alerts.length
       ? table(
           ['Check', 'Severity', 'Latest verdict', 'Opened', 'Last notified'],
-          alerts.alerts.map((a) => [a.check, verdictBadge(a.severity), verdictBadge(a.verdict), formatTime(a.opened_at), formatTime(a.last_notified_at)]),
+          alerts.alerts.map((a) => [
+            a.check,
+            verdictBadge(a.severity),
+            verdictBadge(a.verdict),
+            formatTime(a.opened_at),
+            formatTime(a.last_notified_at),
+          ]),
           { id: 'alerts-table' },
         )
       : h('p', { class: 'empty', id: 'no-alerts' }, 'No open alerts.'),

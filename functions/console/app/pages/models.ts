@@ -33,7 +33,11 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
       `${count('ok')} ok`,
     ),
     all.length === 0
-      ? h('p', { class: 'empty' }, 'No model versions yet: serve a model, POST /log, or declare one with PUT /models/….')
+      ? h(
+          'p',
+          { class: 'empty' },
+          'No model versions yet: serve a model, POST /log, or declare one with PUT /models/….',
+        )
       : table(
           ['Model', 'Version', 'Origin', 'Latest verdict', 'Volume', 'Last run', 'Open alerts', ''],
           all.map((m) => [
