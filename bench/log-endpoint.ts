@@ -43,6 +43,12 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024;
 }
 
+/** User + system CPU seconds the process has used (clock ticks of /proc/<pid>/stat, 100 per second). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
@@ -117,6 +123,7 @@ try {
   let next = 0;
   let sent = 0;
   let bodyBytes = 0;
+  const cpuBefore = await cpuSeconds(pid);
   const started = performance.now();
   const worker = async () => {
     for (let b = next++; b < batches; b = next++) {
@@ -138,6 +145,7 @@ try {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const serverCpu = (await cpuSeconds(pid)) - cpuBefore;
   samples.push({ records: sent, rssMb: round(await rssMb(pid)) });
   const sorted = [...latencies].sort((a, b) => a - b);
   const afterWarmup = samples[Math.min(2, samples.length - 1)].rssMb;
@@ -148,6 +156,9 @@ try {
     concurrency: CONCURRENCY,
     seconds: round(seconds, 2),
     recordsPerSecond: Math.round(sent / seconds),
+    // What one core of the server does when it has the core to itself: load-independent capacity.
+    serverCpuSeconds: round(serverCpu, 1),
+    recordsPerServerCpuSecond: Math.round(sent / serverCpu),
     batchMs: {
       p50: round(quantile(sorted, 0.5)),
       p99: round(quantile(sorted, 0.99)),
@@ -180,6 +191,7 @@ try {
     `| measure (${sent} records × ${DIM} floats, batches of ${BATCH}, ${CONCURRENCY} in flight) | result | target |`,
     '|---|---:|---|',
     `| POST /log throughput, logging to local disk | ${server.recordsPerSecond} records/s | >= 2,000/s |`,
+    `| server CPU used (user + system) | ${server.serverCpuSeconds} s = ${server.recordsPerServerCpuSecond} records per CPU-second | - |`,
     `| one batch of ${BATCH} (${server.requestMbAverage} MB of JSON), p50 / p99 / max | ${server.batchMs.p50} / ${server.batchMs.p99} / ${server.batchMs.max} ms | - |`,
     `| server RSS: start / after ${samples[Math.min(2, samples.length - 1)].records} records / end / max | ${server.rss.first} / ${afterWarmup} / ${server.rss.last} / ${server.rss.max} MB | flat |`,
     `| log size | ${server.logBytesPerRecord} bytes per record (one Parquet part per batch) | - |`,

@@ -19,6 +19,7 @@ import { createDuckDbEngineOverFiles } from '../functions/adapters/duckdb-engine
 import { createLocalStore } from '../functions/adapters/local-store.ts';
 import { runMonitorJob } from '../functions/lib/monitor/job.ts';
 import { baselineKey } from '../functions/lib/monitor/keys.ts';
+import type { QueryResult } from '../functions/lib/query/port.ts';
 import { SqlWindowSource } from '../functions/lib/query/sql-window-source.ts';
 import { encodePredictions } from '../functions/lib/records/parquet.ts';
 import type { PredictionRecord } from '../functions/lib/records/schema.ts';
@@ -119,7 +120,24 @@ async function monitor(dir: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const stages: Record<string, number> = {};
   // DuckDB's buffer pool capped so the whole process stays within the 2 GB target.
-  const engine = await createDuckDbEngineOverFiles(dir, { memoryLimit: '1GB' });
+  const duck = await createDuckDbEngineOverFiles(dir, { memoryLimit: '1GB' });
+  // Each statement timed, named by what it selects (the SQL layer's builders, in order).
+  const queries: { sql: string; ms: number }[] = [];
+  const timed = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await run();
+    queries.push({
+      sql: sql.slice(sql.lastIndexOf(' SELECT ') + 1, sql.lastIndexOf(' SELECT ') + 61),
+      ms: Math.round(performance.now() - t),
+    });
+    return out;
+  };
+  const engine = {
+    ...duck,
+    query: (sql: string) => timed(sql, () => duck.query(sql)),
+    stream: (sql: string, on: (chunk: QueryResult) => void) =>
+      timed(sql, () => (duck.stream as NonNullable<typeof duck.stream>)(sql, on)),
+  };
   try {
     const { report } = await runMonitorJob({
       store: createLocalStore(dir),
@@ -149,9 +167,10 @@ async function monitor(dir: string): Promise<Record<string, unknown>> {
       findings: report.findings.length,
       worst: report.summary.worst,
       stages,
+      queries,
     };
   } finally {
-    await engine.close();
+    await duck.close();
   }
 }
 

@@ -67,6 +67,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./model.ts')).modelCommand,
   },
   {
+    name: 'source',
+    summary: "test a model version's connected source: columns, types and the first rows through the mapping",
+    load: async () => (await import('./source.ts')).sourceCommand,
+  },
+  {
     name: 'monitor',
     summary: 'run the drift, integrity and performance checks once over the logged window and write a report',
     load: async () => (await import('./monitor.ts')).monitorCommand,

@@ -54,6 +54,10 @@ export interface DeployConfig {
   readonly athenaBytesScannedCutoffMb: number;
   /** Engine of the monitoring run; `auto` picks SQL (Athena) for windows over the in-process limit. */
   readonly monitorEngine: MonitorEngine;
+  /** Deploys the console (CloudFront, Cognito sign-in, its API routes): `-c console=true`. */
+  readonly console: boolean;
+  /** Hosted-login domain prefix of the console's user pool; unset: vigil-console-<account id>. */
+  readonly consoleDomainPrefix?: string;
 }
 
 /** Thrown at synth when a context value cannot be used; the message names the key. */
@@ -170,5 +174,7 @@ export function readDeployConfig(ctx: Context): DeployConfig {
     firehoseBufferSeconds: int(ctx, 'firehoseBufferSeconds', 300, 60, 900),
     athenaBytesScannedCutoffMb: int(ctx, 'athenaBytesScannedCutoffMb', 10 * 1024, 10, 1024 * 1024),
     monitorEngine: oneOf(ctx, 'monitorEngine', ['in-process', 'sql', 'auto'] as const, 'auto'),
+    console: bool(ctx, 'console', false),
+    consoleDomainPrefix: str(ctx, 'consoleDomainPrefix'),
   };
 }

@@ -90,6 +90,7 @@ export function buildVigilApp(app: App, props: VigilAppProps): VigilStacks {
     athenaWorkgroupName: `${p}-monitor`,
     athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
     monitorEngine: config.monitorEngine,
+    console: config.console ? { domainPrefix: config.consoleDomainPrefix } : undefined,
   });
   service.addStackDependency(data);
   acknowledgeServiceFindings(service, exportNames);

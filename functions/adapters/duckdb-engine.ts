@@ -52,6 +52,33 @@ async function run(con: DuckDBConnection, sql: string): Promise<QueryResult> {
   return { columns, values, rowCount: reader.currentRowCount };
 }
 
+/** Chunk by chunk (DuckDB's vectors of up to 2,048 rows), converted as they come. */
+async function stream(
+  con: DuckDBConnection,
+  sql: string,
+  onChunk: (chunk: QueryResult) => void,
+): Promise<void> {
+  let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+  try {
+    result = await con.stream(sql);
+  } catch (e) {
+    throw new QueryFailedError('QUERY_FAILED', `DuckDB: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const columns = result.columnNames();
+  for (
+    let chunk = await result.fetchChunk();
+    chunk && chunk.rowCount > 0;
+    chunk = await result.fetchChunk()
+  ) {
+    const raw = chunk.getColumns();
+    const values: Record<string, QueryValue[]> = {};
+    columns.forEach((name, i) => {
+      values[name] = raw[i].map(toQueryValue);
+    });
+    onChunk({ columns, values, rowCount: chunk.rowCount });
+  }
+}
+
 export interface DuckDbEngine extends QueryEngine {
   close(): Promise<void>;
 }
@@ -88,6 +115,7 @@ export async function createDuckDbEngine(
       return `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`;
     },
     query: (sql) => run(con, sql),
+    stream: (sql, onChunk) => stream(con, sql, onChunk),
     async close() {
       con.closeSync();
       instance.closeSync();
@@ -114,6 +142,7 @@ export async function createDuckDbEngineOverFiles(
       return `read_parquet(${str(glob)}, hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`;
     },
     query: (sql) => run(con, sql),
+    stream: (sql, onChunk) => stream(con, sql, onChunk),
     async close() {
       con.closeSync();
       instance.closeSync();

@@ -137,6 +137,13 @@ export async function readPredictionColumnsDuckDb(
   const scratch = opts.scratchDir ?? (ownScratch ? await mkdtemp(join(tmpdir(), 'vigil-scan-')) : '');
   try {
     const files = await materialise(store, keys, scratch);
+    // Parts merged away by a concurrent compaction since the listing: its merged file is listed now.
+    const found = new Set(files.map((f) => f.key));
+    if (keys.some((k) => !found.has(k))) {
+      const listed = new Set(keys);
+      const fresh = (await listPredictionKeys(store, w)).filter((k) => !listed.has(k));
+      files.push(...(await materialise(store, fresh, scratch)));
+    }
     return await scanPredictionFiles(
       files.map((f) => f.path),
       w.from.getTime(),

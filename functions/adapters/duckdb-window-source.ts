@@ -26,14 +26,18 @@ function listRow(v: DuckDBListVector, row: number, as: 'f32' | 'i32'): ArrayLike
   if (length === 0) return null;
   const offset = v.getEntryOffset(row);
   const child = v.childVector as DuckDBVector & { items?: unknown };
-  if (as === 'f32' && child.items instanceof Float32Array) return child.items.subarray(offset, offset + length);
+  if (as === 'f32' && child.items instanceof Float32Array)
+    return child.items.subarray(offset, offset + length);
   if (as === 'i32' && child.items instanceof Int32Array) return child.items.subarray(offset, offset + length);
   const out = as === 'f32' ? new Float32Array(length) : new Int32Array(length);
   for (let i = 0; i < length; i++) out[i] = child.getItem(offset + i) as number;
   return out;
 }
 
-async function columnsOf(con: Awaited<ReturnType<DuckDBInstance['connect']>>, files: string): Promise<Set<string>> {
+async function columnsOf(
+  con: Awaited<ReturnType<DuckDBInstance['connect']>>,
+  files: string,
+): Promise<Set<string>> {
   const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${files}, union_by_name = true)`);
   return new Set(r.getRows().map((row) => String(row[0])));
 }
@@ -53,9 +57,14 @@ async function scanInto(paths: string[], range: WindowRange, acc: WindowAccumula
        FROM read_parquet(${files}, union_by_name = true)
        WHERE epoch_ms("timestamp") >= ${Math.floor(range.fromMs)} AND epoch_ms("timestamp") < ${Math.ceil(range.toMs)}`,
     );
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [id, label, score, text, sha, chars, trunc, unk, emb, fields, tokens] = Array.from({ length: 11 }, (_, i) =>
-        chunk.getColumnVector(i),
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const [id, label, score, text, sha, chars, trunc, unk, emb, fields, tokens] = Array.from(
+        { length: 11 },
+        (_, i) => chunk.getColumnVector(i),
       );
       for (let r = 0; r < chunk.rowCount; r++) {
         acc.add({

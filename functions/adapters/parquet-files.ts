@@ -86,32 +86,40 @@ export function s3Tree(uri: string, client: S3Client): DatasetTree {
     uri,
     remote: true,
     async list(relative) {
-      const dirs: string[] = [];
+      const dirs = new Set<string>();
       const files: string[] = [];
       const base = `${prefix}${relative ? `${relative}/` : ''}`;
-      let token: string | undefined;
-      do {
-        let page: ListObjectsV2CommandOutput;
-        try {
-          page = await client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: base,
-              Delimiter: '/',
-              ContinuationToken: token,
-            }),
-          );
-        } catch (e) {
-          throw unavailable('list', e);
-        }
-        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) dirs.push(p.Prefix.slice(base.length, -1));
-        for (const o of page.Contents ?? []) {
-          const name = o.Key?.slice(base.length) ?? '';
-          if (name && !name.includes('/') && isDataFile(name)) files.push(name);
-        }
-        token = page.NextContinuationToken;
-      } while (token);
-      return { dirs: dirs.sort(), files: files.sort() };
+      const pages = async (delimited: boolean) => {
+        let token: string | undefined;
+        do {
+          let out: ListObjectsV2CommandOutput;
+          try {
+            out = await client.send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: base,
+                Delimiter: delimited ? '/' : undefined,
+                ContinuationToken: token,
+              }),
+            );
+          } catch (e) {
+            throw unavailable('list', e);
+          }
+          for (const p of out.CommonPrefixes ?? []) if (p.Prefix) dirs.add(p.Prefix.slice(base.length, -1));
+          for (const o of out.Contents ?? []) {
+            const name = o.Key?.slice(base.length) ?? '';
+            const slash = name.indexOf('/');
+            if (slash > 0) dirs.add(name.slice(0, slash));
+            else if (name && isDataFile(name)) files.push(name);
+          }
+          token = out.NextContinuationToken;
+        } while (token);
+      };
+      await pages(true);
+      // Some S3-compatible servers (s3rver) give no common prefixes for keys nested deeper than one
+      // level; an empty level is listed again without the delimiter (on S3 itself it is just empty).
+      if (dirs.size === 0 && files.length === 0) await pages(false);
+      return { dirs: [...dirs].sort(), files: files.sort() };
     },
     location: (relative) => `${prefix}${relative}`,
     async fetch(relative, path) {

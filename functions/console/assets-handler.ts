@@ -5,11 +5,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from '../lib/http/errors.ts';
 import { errorResponse, type HttpApiHandler, type HttpResult } from '../lib/http/response.ts';
-import { ASSET_PREFIX, CONSOLE_CSP, type ConsoleAssets } from './build-assets.ts';
+import { ASSET_PREFIX, CONSOLE_CSP_HEADER, type ConsoleAssets } from './build-assets.ts';
 
 /** Security headers on every console response. */
 export const CONSOLE_HEADERS: Record<string, string> = {
-  'content-security-policy': CONSOLE_CSP,
+  'content-security-policy': CONSOLE_CSP_HEADER,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

@@ -22,9 +22,11 @@ export const CONSOLE_CSP = [
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
-  "frame-ancestors 'none'",
   "form-action 'self'",
 ].join('; ');
+
+/** The header form adds what a <meta> policy cannot say (framing). */
+export const CONSOLE_CSP_HEADER = `${CONSOLE_CSP}; frame-ancestors 'none'`;
 
 export interface ConsoleAsset {
   body: Uint8Array;
@@ -141,18 +143,24 @@ export function buildConsoleAssets(): Promise<ConsoleAssets> {
  */
 export async function writeConsoleAssets(
   outDir: string,
-  options: { config?: unknown; csp?: string } = {},
+  options: { config?: unknown | null; csp?: string; metaCsp?: boolean } = {},
 ): Promise<string[]> {
   const assets = await buildConsoleAssets();
   const written: string[] = [];
   for (const [path, asset] of assets) {
     const rel = path === '/' ? 'index.html' : path.slice(1);
+    // null: the deployment writes its own config.json (sign-in settings known only at deploy time).
+    if (rel === 'config.json' && options.config === null) continue;
     const file = join(outDir, rel);
     mkdirSync(dirname(file), { recursive: true });
     let body: Uint8Array | string = asset.body;
     if (rel === 'config.json' && options.config !== undefined) body = `${JSON.stringify(options.config)}\n`;
     if (rel === 'index.html' && options.csp)
       body = new TextDecoder().decode(asset.body).replace(CONSOLE_CSP, options.csp);
+    if (rel === 'index.html' && options.metaCsp === false)
+      body = new TextDecoder()
+        .decode(asset.body)
+        .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');
     writeFileSync(file, body);
     written.push(rel);
   }

@@ -11,6 +11,7 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { VigilConsole } from '../constructs/console.ts';
 import { type EndpointAuthorization, HttpEndpoint } from '../constructs/http-endpoint.ts';
 import { MODEL_MOUNT_DIR, ModelLayer } from '../constructs/model-layer.ts';
 import { duckDbPackages, NativeLayer, onnxRuntimePackages } from '../constructs/native-layer.ts';
@@ -59,6 +60,8 @@ export interface ServiceStackProps extends StackProps {
   readonly athenaWorkgroupName: string;
   readonly athenaBytesScannedCutoffMb: number;
   readonly monitorEngine: MonitorEngine;
+  /** The console (issue 16), opt-in; its hosted-login domain prefix. @default - no console */
+  readonly console?: { readonly domainPrefix?: string };
 }
 
 /** Key prefixes of the bucket layout (DESIGN.md, "Layout"). */
@@ -82,6 +85,7 @@ export class ServiceStack extends Stack {
   readonly notifySlack?: VigilFunction;
   readonly endpoint: HttpEndpoint;
   readonly schedule: Rule;
+  readonly console?: VigilConsole;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -249,6 +253,16 @@ export class ServiceStack extends Stack {
       rateLimit: props.apiRateLimit,
       burstLimit: props.apiBurstLimit,
     });
+
+    if (props.console) {
+      this.console = new VigilConsole(this, 'Console', {
+        api: this.endpoint.api,
+        bucket,
+        projectRoot,
+        architecture,
+        domainPrefix: props.console.domainPrefix,
+      });
+    }
 
     new OperationsDashboard(this, 'Operations', {
       dashboardName: props.dashboardName,

@@ -188,9 +188,9 @@ describe('POST /log validation over HTTP: one bad record refuses the batch, noth
     });
   });
 
-  it('BATCH_TOO_LARGE (413) for 1001 records', async () => {
+  it('BATCH_TOO_LARGE (400, as on /predict) for 1001 records', async () => {
     const records = Array.from({ length: 1001 }, () => good());
-    await expectRefused(() => post({ model: MODEL, records }), 413, { code: 'BATCH_TOO_LARGE' });
+    await expectRefused(() => post({ model: MODEL, records }), 400, { code: 'BATCH_TOO_LARGE' });
   });
 
   it('PAYLOAD_TOO_LARGE (413) for a body over 5 MB', async () => {

@@ -28,7 +28,7 @@ describe('Python client (clients/python)', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/^OK$/m);
     const ran = Number(/Ran (\d+) tests/.exec(output)?.[1]);
-    expect(ran).toBeGreaterThanOrEqual(27);
+    expect(ran).toBeGreaterThanOrEqual(29);
     // The suite that talks to the real server ran, not only the scripted ones.
     expect(output).toMatch(/test_logs_records_in_batches_and_they_are_written .*\.\.\. ok/);
     expect(output).not.toMatch(/skipped/);

@@ -214,6 +214,20 @@ describe('TypeScript client against vigil serve', () => {
     await client.close();
   });
 
+  it('a different schema for a version that has records is SCHEMA_CONFLICT', async () => {
+    const { client } = clientFor('conflict');
+    await client.createModelVersion({ labels: LABELS, embeddingDim: DIM });
+    client.log({ embedding: new Array(DIM).fill(0.2), label: 'neutral' });
+    await client.flush();
+    expect(client.stats.sent).toBe(1);
+    await expect(client.createModelVersion({ labels: LABELS, embeddingDim: DIM + 1 })).rejects.toMatchObject({
+      status: 409,
+      code: 'SCHEMA_CONFLICT',
+    });
+    expect((await client.getModelVersion()).embedding_dim).toBe(DIM);
+    await client.close();
+  });
+
   it('drops new records when the queue is full, without waiting', async () => {
     const { client } = clientFor('dropped', { maxQueue: 3, maxBatchAgeMs: 60_000 });
     await client.createModelVersion({ labels: LABELS, embeddingDim: DIM });
@@ -289,6 +303,46 @@ describe('SigV4', () => {
       JSON.stringify({ url: `${url}/log`, headers: signed, body }),
     ]);
     expect(py.stdout.trim()).toBe(headers.authorization);
+  });
+});
+
+describe('SigV4 credentials', () => {
+  it("come from the AWS SDK's default chain when none are given (here: the environment)", async () => {
+    // Prepare
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":1}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDFROMENV',
+      AWS_SECRET_ACCESS_KEY: 'secret-from-env',
+      AWS_SESSION_TOKEN: 'token-from-env',
+    });
+    try {
+      const client = new VigilClient({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        model: 'm',
+        version: '1',
+        awsRegion: 'us-east-2',
+        flushAtExit: false,
+      });
+      // Act
+      client.log({ embedding: [1], label: 'a' });
+      await client.close();
+      // Assess
+      expect(client.stats.sent).toBe(1);
+      expect(seen[0].authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDFROMENV\/\d{8}\/us-east-2\/execute-api\//,
+      );
+      expect(seen[0]['x-amz-security-token']).toBe('token-from-env');
+    } finally {
+      process.env = saved;
+      server.close();
+    }
   });
 });
 

@@ -203,6 +203,27 @@ describe('SqlWindowSource on DuckDB', () => {
   });
 });
 
+describe('with the reference width given (no width query)', () => {
+  it('rejects the other-width row and keeps the same sums and scalars', async () => {
+    const opts = { ...load, expectDimension: DIM };
+    const queries: string[] = [];
+    const spy = {
+      ...engine,
+      query: (q: string) => {
+        queries.push(q);
+        return engine.query(q);
+      },
+    };
+    const a = await new SqlWindowSource(spy, MODEL).loadWindow(range, opts);
+    const b = await logWindowSource(completeStore, MODEL).loadWindow(range, opts);
+    expect(queries.some((q) => q.includes('GROUP BY len('))).toBe(false);
+    expect(a.rejectedRows).toBe(1);
+    expect(b.rejectedRows).toBe(1);
+    expect(a.id).toEqual(b.id);
+    for (let k = 0; k < DIM; k++) expect(a.embeddingSum[k]).toBeCloseTo(b.embeddingSum[k], 9);
+  });
+});
+
 describe('aggregate queries on DuckDB', () => {
   const inWindow = () => {
     const seen = new Set<string>();

@@ -37,7 +37,7 @@ const DEMO_CORPUS = fileURLToPath(new URL('../../data/demo-corpus.jsonl', import
 
 export interface AdmixtureOptions {
   bundleDir?: string;
-  /** Runs per power cell (domain x share). @default 20 */
+  /** Runs per power cell (domain x share). @default 10 */
   repetitions?: number;
   /** Same-distribution runs per window size. @default 200 */
   nullRuns?: number;
@@ -49,7 +49,7 @@ export interface AdmixtureOptions {
   nullSizes?: number[];
   /** SST-2 train sentences embedded (the pool both windows are drawn from). @default 4000 */
   poolSize?: number;
-  /** Runs of the dev-baseline variant at n = 200 (reported, no bar). @default 50 */
+  /** Runs of the dev-baseline variant at n = 200 (reported, no bar). @default 20 */
   devRuns?: number;
   seed?: number;
 }
@@ -119,7 +119,7 @@ const alerts = (r: MonitorReport) => r.findings.filter((f) => f.verdict === 'ale
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {}): Evaluation {
-  const reps = options.repetitions ?? 20;
+  const reps = options.repetitions ?? 10;
   const nullRuns = options.nullRuns ?? 200;
   const shares = options.shares ?? [0.1, 0.05];
   const n = options.n ?? 1000;
@@ -130,7 +130,11 @@ export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {})
     async run({ datasetsDir }) {
       const rng = createRng(seed);
       const classifier = await loadTextClassifier(options.bundleDir ?? DEFAULT_BUNDLE_DIR);
-      const model = { name: classifier.info.name, version: classifier.info.version, labels: classifier.info.labels };
+      const model = {
+        name: classifier.info.name,
+        version: classifier.info.version,
+        labels: classifier.info.labels,
+      };
       let dev: EmbeddedText[];
       let held: EmbeddedText[];
       const cells: Cell[] = [];
@@ -201,7 +205,7 @@ export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {})
           `no new text, n=${size}: any alert in ${any}/${nullRuns} runs (${pct(rate)}; bar 5% + margin = ${pct(bound)}); by check: ${top || 'none'}`,
         );
       }
-      const devRuns = options.devRuns ?? 50;
+      const devRuns = options.devRuns ?? 20;
       const devChecks = new Map<string, number>();
       let devAny = 0;
       for (let r = 0; r < devRuns; r++) {

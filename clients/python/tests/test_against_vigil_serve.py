@@ -114,6 +114,17 @@ class AgainstVigilServeTest(unittest.TestCase):
         self.assertEqual(c.stats.retries, 0)
         self.assertEqual(self.parquet_files("rejected"), [])
 
+    def test_a_different_schema_for_a_version_with_data_is_a_conflict(self):
+        c, errors = self.client("conflict")
+        c.create_model_version(labels=LABELS, embedding_dim=DIM)
+        c.log(embedding=vector(random.Random(5)), label="neutral")
+        c.flush(30)
+        self.assertEqual(c.stats.sent, 1)
+        with self.assertRaises(VigilError) as caught:
+            c.create_model_version(labels=LABELS, embedding_dim=DIM + 1)
+        self.assertEqual((caught.exception.status, caught.exception.code), (409, "SCHEMA_CONFLICT"))
+        self.assertEqual(c.get_model_version()["embedding_dim"], DIM)
+
     def test_an_undeclared_model_version_is_model_not_found(self):
         c, errors = self.client("never-declared")
         c.log(embedding=vector(random.Random(3)), label="positive")

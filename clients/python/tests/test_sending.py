@@ -72,6 +72,20 @@ class BatchingTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "timezone"):
             client_for(self.server).log(embedding=[1.0], label="a", timestamp=dt.datetime(2026, 1, 1))
 
+    def test_embeddings_travel_float32_exact(self):
+        # Vigil stores float32: 9 significant digits name every float32 exactly.
+        import random
+        import struct
+
+        rng = random.Random(3)
+        f32 = [struct.unpack("f", struct.pack("f", rng.gauss(0, 10) * 10 ** rng.randint(-30, 30)))[0] for _ in range(500)]
+        client = client_for(self.server)
+        client.log(embedding=f32, label="a")
+        client.close()
+        sent = self.server.records()[0]["embedding"]
+        as_f32 = [struct.unpack("f", struct.pack("f", x))[0] for x in sent]
+        self.assertEqual(as_f32, f32)
+
     def test_a_non_finite_embedding_is_rejected_alone_not_its_batch(self):
         errors = []
         client = client_for(self.server, on_error=lambda e, recs: errors.append((e.code, len(recs))))

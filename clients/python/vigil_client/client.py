@@ -176,6 +176,7 @@ class VigilClient:
         self._closed = False
         self._sleep = time.sleep  # tests replace it to check the backoff without waiting
         self._random = random.Random()
+        self._formats: Dict[int, str] = {}
         # The JSON envelope around the records, to keep a batch's bytes under the server's limit.
         self._prefix = json.dumps({"model": {"name": model, "version": version}})[:-1] + ', "records": ['
         self._thread = threading.Thread(target=self._run, name="vigil-client-sender", daemon=True)
@@ -327,7 +328,7 @@ class VigilClient:
                     return
                 continue
             try:
-                raw = json.dumps(item, separators=(",", ":"), allow_nan=False, default=_plain).encode("utf-8")
+                raw = self._encode(item)
             except (ValueError, TypeError) as e:
                 # NaN/inf cannot travel as JSON; refuse the one record, not its batch.
                 self._give_up(VigilError(0, "SCHEMA_MISMATCH", f"record {item['id']}: {e}"), [item], "rejected")
@@ -343,6 +344,21 @@ class VigilClient:
             if len(batch) >= self._max_records:
                 self._send(batch, encoded)
                 batch, encoded, size, deadline = [], [], len(self._prefix) + 2, None
+
+    def _encode(self, item: Dict[str, Any]) -> bytes:
+        """One record as JSON. The embedding goes through one %-format of 9 significant digits (exact
+        for the float32 Vigil stores), about 3x faster than json.dumps' shortest repr: less time holding
+        the GIL the caller's thread may want."""
+        emb = item["embedding"]
+        fmt = self._formats.get(len(emb))
+        if fmt is None:
+            fmt = self._formats.setdefault(len(emb), ",".join(["%.9g"] * len(emb)))
+        numbers = fmt % tuple(emb)
+        if "n" in numbers:  # "nan" or "inf": not JSON, and the server would refuse the whole batch
+            raise ValueError("embedding has a NaN or infinite value")
+        rest = {k: v for k, v in item.items() if k != "embedding"}
+        head = json.dumps(rest, separators=(",", ":"), allow_nan=False, default=_plain)
+        return f'{head[:-1]},"embedding":[{numbers}]}}'.encode("utf-8")
 
     def _body(self, encoded: List[bytes]) -> bytes:
         return self._prefix.encode("utf-8") + b",".join(encoded) + b"]}"

@@ -48,7 +48,7 @@ export function drawFindingSeries(chart: Chart, series: Series, stat: Stat, ids:
                 { yAxis: last.thresholds.warning, name: 'warning', lineStyle: { color: '#e0a100' } },
                 { yAxis: last.thresholds.alert, name: 'alert', lineStyle: { color: '#d1342f' } },
               ],
-              label: { formatter: '{b}' },
+              label: { formatter: '{b}', position: 'insideEndTop' as const },
             },
           }
         : {}),

@@ -16,7 +16,11 @@ function counts(texts: string[][]): Map<string, number> {
   return m;
 }
 
-function typical(texts: { text: string; words: string[] }[], weight: Map<string, number>, k: number): string[] {
+function typical(
+  texts: { text: string; words: string[] }[],
+  weight: Map<string, number>,
+  k: number,
+): string[] {
   const scored = texts
     .map((t) => {
       let s = 0;
@@ -65,7 +69,10 @@ function compute(ctx: CheckContext): CharacteristicWords | null {
     z: w.z,
   });
   const top = cfg.characteristicWords;
-  const up = ranked.filter((w) => w.z > 0).slice(0, top).map(toWord);
+  const up = ranked
+    .filter((w) => w.z > 0)
+    .slice(0, top)
+    .map(toWord);
   const down = ranked
     .filter((w) => w.z < 0)
     .reverse()

@@ -156,7 +156,7 @@ export function embeddingMmdChecks(ctx: CheckContext): DraftFinding[] {
       value: s.statistic,
       pValue: s.pValue ?? null,
       insufficient: false,
-      describe: `embeddings differ with the predicted-label mix held fixed (${labelIds.size} labels, permutations within each), so it is not only more of a known kind of text`,
+      describe: `MMD² ${formatNumber(s.statistic)} with the predicted-label mix held fixed (membership permuted within each of ${labelIds.size} labels); drift that remains here is a new kind of text, not more of a known kind`,
       details: {
         ...common,
         permutations: s.permutations,

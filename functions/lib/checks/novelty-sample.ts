@@ -16,10 +16,8 @@ export interface SampledRecord {
   embedding: Float32Array;
 }
 
-type WithTokenIds = MonitorWindow & { sampleTokenIds?: ReadonlyMap<number, ArrayLike<number> | null> };
-
 export function sampledRecords(w: MonitorWindow): SampledRecord[] {
-  const ids = (w as WithTokenIds).sampleTokenIds;
+  const ids = w.sampleTokenIds;
   const out: SampledRecord[] = [];
   for (let s = 0; s < w.sample.rows; s++) {
     const row = w.sample.index[s];

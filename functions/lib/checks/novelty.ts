@@ -3,12 +3,13 @@
  * embeddings). The reference sample is split at random into a fit part (word frequencies, nearest
  * neighbours) and a calibration part scored exactly like the current records, so the calibration
  * scores are the null distribution: a tail-excess count (exact, split-conformal) and a Mann-Whitney
- * rank test per space, all four joining the run's Benjamini-Hochberg set.
+ * rank test per space. A word-excess permutation test over both whole samples adds the evidence of
+ * many current texts sharing words the reference lacks. All five join the run's Benjamini-Hochberg set.
  */
 import type { MonitorConfig } from '../monitor/config.ts';
 import type { NoveltyRecord, NoveltyReport, NoveltySpaceSummary } from '../monitor/novelty-types.ts';
-import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
 import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
+import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
 import { createRng, shuffleInPlace } from '../stats/rng.ts';
 import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
 import { wordExcessTest } from '../stats/word-excess.ts';
@@ -85,7 +86,11 @@ function spaceDrafts(
   const current = s ? s.current.filter(Number.isFinite) : new Float64Array(0);
   const min = Math.max(ctx.config.minDriftSampleSize, Math.ceil(1 / alpha));
   if (!s || s.calibration.length < min || current.length < ctx.config.minDriftSampleSize) {
-    const sizes = { referenceSize: s?.calibration.length ?? 0, currentSize: current.length, minSampleSize: min };
+    const sizes = {
+      referenceSize: s?.calibration.length ?? 0,
+      currentSize: current.length,
+      minSampleSize: min,
+    };
     return {
       drafts: [insufficient({ ...tailBase, ...sizes }), insufficient({ ...rankBase, ...sizes })],
       summary: null,
@@ -196,7 +201,12 @@ function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRe
       basis: useIds ? 'model_token_ids' : 'words',
       permutations: r.permutations,
       stoppedEarly: r.stoppedEarly,
-      words: r.words.map((w) => ({ token: names[w.token], current: w.current, reference: w.reference, z: w.z })),
+      words: r.words.map((w) => ({
+        token: names[w.token],
+        current: w.current,
+        reference: w.reference,
+        z: w.z,
+      })),
     },
   };
 }

@@ -30,6 +30,8 @@ export interface QueryEngine {
    */
   relation(scope: LogScope): Promise<string | null>;
   query(sql: string): Promise<QueryResult>;
+  /** The same result handed over in chunks, so millions of rows are never all held twice. */
+  stream?(sql: string, onChunk: (chunk: QueryResult) => void): Promise<void>;
 }
 
 /** Thrown by engines when a query fails; `code` names why (a limit, a cancellation, a failure). */

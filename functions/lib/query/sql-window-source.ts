@@ -102,33 +102,36 @@ export class SqlWindowSource implements WindowSource {
 
     // The accumulator keeps the scalars; its own embedding work is skipped (1-wide stand-ins).
     acc.expectDimension(1);
-    const scalars = await this.engine.query(rowsQuery(w));
-    const cols = [
-      'id',
-      'label',
-      'score',
-      'text_chars',
-      'truncated',
-      'unknown_token_ratio',
-      'text_sha256',
-      'fields',
-    ].map((c) => column(scalars, c));
-    const [id, label, score, textChars, truncated, unknown, sha, fieldText] = cols;
     const stand = [0];
-    for (let i = 0; i < scalars.rowCount; i++) {
-      acc.add({
-        id: String(id[i]),
-        label: String(label[i]),
-        score: num(score[i]),
-        text: null,
-        text_sha256: text(sha[i]),
-        text_chars: num(textChars[i]),
-        truncated: bool(truncated[i]),
-        unknown_token_ratio: num(unknown[i]),
-        embedding: stand,
-        fields: text(fieldText[i]),
-      });
-    }
+    const addRows = (scalars: QueryResult) => {
+      const [id, label, score, textChars, truncated, unknown, sha, fieldText] = [
+        'id',
+        'label',
+        'score',
+        'text_chars',
+        'truncated',
+        'unknown_token_ratio',
+        'text_sha256',
+        'fields',
+      ].map((c) => column(scalars, c));
+      for (let i = 0; i < scalars.rowCount; i++) {
+        acc.add({
+          id: String(id[i]),
+          label: String(label[i]),
+          score: num(score[i]),
+          text: null,
+          text_sha256: text(sha[i]),
+          text_chars: num(textChars[i]),
+          truncated: bool(truncated[i]),
+          unknown_token_ratio: num(unknown[i]),
+          embedding: stand,
+          fields: text(fieldText[i]),
+        });
+      }
+    };
+    // Streamed when the engine can: the window's rows go straight into the accumulator.
+    if (this.engine.stream) await this.engine.stream(rowsQuery(w), addRows);
+    else addRows(await this.engine.query(rowsQuery(w)));
     const window = acc.build();
 
     const embeddingSum = new Float64Array(dim);

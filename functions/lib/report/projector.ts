@@ -171,7 +171,8 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
       nComponents: 2,
       nNeighbors,
       minDist: options.minDist ?? 0.1,
-      nEpochs: options.nEpochs ?? 200,
+      // 100 epochs: the learning rate decays to zero over them; the layout settles and costs half of 200.
+      nEpochs: options.nEpochs ?? 100,
       random,
     });
     const knn = exactKnn(reduced.projected, n, reduced.k, nNeighbors);
@@ -208,7 +209,9 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
     label: s.item.label,
     score: s.item.score,
     cluster: labels[i],
-    ...(s.item.novelty === undefined ? {} : { novelty: s.item.novelty === null ? null : round(s.item.novelty) }),
+    ...(s.item.novelty === undefined
+      ? {}
+      : { novelty: s.item.novelty === null ? null : round(s.item.novelty) }),
   }));
   const sizes = {
     reference: sample.filter((s) => s.window === 'reference').length,

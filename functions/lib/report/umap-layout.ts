@@ -24,12 +24,13 @@ interface OptimizationState {
   moveOther: boolean;
 }
 
-const clip = (x: number) => (x > 4 ? 4 : x < -4 ? -4 : x);
+const clip = (x: number) => Math.min(4, Math.max(-4, x));
 
 /** Runs every epoch of an initialised 2-D UMAP and returns the layout (what `fit` returns). */
 export function optimizeLayout2d(umap: UMAP, random: () => number): number[][] {
   const s = (umap as unknown as { optimizationState: OptimizationState }).optimizationState;
-  if (s.dim !== 2 || !s.moveOther) return (umap as unknown as { optimizeLayout(): number[][] }).optimizeLayout();
+  if (s.dim !== 2 || !s.moveOther)
+    return (umap as unknown as { optimizeLayout(): number[][] }).optimizeLayout();
   const nv = s.headEmbedding.length;
   const xy = new Float64Array(nv * 2);
   for (let i = 0; i < nv; i++) {
@@ -55,7 +56,7 @@ export function optimizeLayout2d(umap: UMAP, random: () => number): number[][] {
       const d2 = dx * dx + dy * dy;
       let coeff = 0;
       if (d2 > 0) {
-        coeff = (-2 * a * b * Math.pow(d2, b - 1)) / (a * Math.pow(d2, b) + 1);
+        coeff = (-2 * a * b * d2 ** (b - 1)) / (a * d2 ** b + 1);
       }
       const gx = clip(coeff * dx);
       xy[2 * j] += gx * alpha;
@@ -72,7 +73,7 @@ export function optimizeLayout2d(umap: UMAP, random: () => number): number[][] {
         const oy = xy[2 * j + 1] - xy[2 * o + 1];
         const e2 = ox * ox + oy * oy;
         let c = 0;
-        if (e2 > 0) c = (2 * gamma * b) / ((0.001 + e2) * (a * Math.pow(e2, b) + 1));
+        if (e2 > 0) c = (2 * gamma * b) / ((0.001 + e2) * (a * e2 ** b + 1));
         else if (j === o) continue;
         const rx = c > 0 ? clip(c * ox) : 4;
         xy[2 * j] += rx * alpha;

@@ -242,7 +242,7 @@ export function sourceOf(model: ModelVersion): SourceSpec | null {
 
 /** How the source is named in messages: never a secret, only where to look. */
 export function describeSource(spec: SourceSpec): string {
-  if (spec.type === 'parquet') return `parquet ${spec.uri} (${spec.layout})`;
+  if (spec.type === 'parquet') return `parquet ${spec.uri}`;
   const where = 'env' in spec.connection ? `env:${spec.connection.env}` : `secret:${spec.connection.secret}`;
   return `postgres ${where} ${spec.table ?? 'query'}`;
 }

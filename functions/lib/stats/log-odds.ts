@@ -44,7 +44,8 @@ export function logOddsDirichlet(
     const yb = b.get(word) ?? 0;
     const alpha = (alpha0 * (ya + yb)) / pooled;
     const delta =
-      Math.log((ya + alpha) / (na + alpha0 - ya - alpha)) - Math.log((yb + alpha) / (nb + alpha0 - yb - alpha));
+      Math.log((ya + alpha) / (na + alpha0 - ya - alpha)) -
+      Math.log((yb + alpha) / (nb + alpha0 - yb - alpha));
     const variance = 1 / (ya + alpha) + 1 / (yb + alpha);
     out.push({ word, countA: ya, countB: yb, delta, z: delta / Math.sqrt(variance) });
   }

@@ -8,9 +8,9 @@
 import { type EmbeddingRows, packPair } from './embeddings.ts';
 import { StatsInputError } from './errors.ts';
 import { gramUpper } from './gram-simd.ts';
-import { type WithinSum, withinSumKernel } from './within-sum-simd.ts';
 import { createRng, type Rng, randomInt, sampleIndices, shuffleInPlace } from './rng.ts';
 import { makeResult, type StatMethodDescriptor, type StatResult } from './types.ts';
+import { type WithinSum, withinSumKernel } from './within-sum-simd.ts';
 
 export const mmdDescriptor: StatMethodDescriptor = {
   name: 'mmd',
@@ -241,7 +241,13 @@ function validate(options: MmdOptions): { permutations: number; cap: number } {
   return { permutations, cap };
 }
 
-function prepare(reference: EmbeddingRows, current: EmbeddingRows, options: MmdOptions, rng: Rng, cap: number) {
+function prepare(
+  reference: EmbeddingRows,
+  current: EmbeddingRows,
+  options: MmdOptions,
+  rng: Rng,
+  cap: number,
+) {
   const [ref, cur] = packPair(reference, current);
   if (ref.rows < 2 || cur.rows < 2) {
     throw new StatsInputError('INSUFFICIENT_SAMPLES', 'MMD needs at least 2 rows in each window');
@@ -299,7 +305,10 @@ function plainDraw(p: PreparedMmd, rng: Rng): () => Int32Array {
 /** Permutations within strata: each stratum keeps its count of rows in the smaller window. */
 function stratifiedDraw(p: PreparedMmd, strata: ArrayLike<number>, rng: Rng): () => Int32Array {
   if (strata.length !== p.total) {
-    throw new StatsInputError('DIMENSION_MISMATCH', `strata has ${strata.length} entries, expected ${p.total}`);
+    throw new StatsInputError(
+      'DIMENSION_MISMATCH',
+      `strata has ${strata.length} entries, expected ${p.total}`,
+    );
   }
   const members = new Map<number, number[]>();
   for (let i = 0; i < p.total; i++) {
@@ -364,7 +373,12 @@ export function mmdPermutationTest(
   const rng = createRng(options.seed ?? 0);
   const { prepared, subsampled } = prepare(reference, current, options, rng, cap);
   const draw = options.strata ? stratifiedDraw(prepared, options.strata, rng) : plainDraw(prepared, rng);
-  return result(prepared, permutationPValue(prepared, draw, permutations, options.earlyStop), subsampled, options.threshold);
+  return result(
+    prepared,
+    permutationPValue(prepared, draw, permutations, options.earlyStop),
+    subsampled,
+    options.threshold,
+  );
 }
 
 /**

@@ -51,7 +51,12 @@ export function meanSurprisal(model: UnigramModel, doc: readonly Token[]): numbe
   return bits / doc.length;
 }
 
-function normalisedRows(rows: readonly ArrayLike<number>[], dim: number, out: Float64Array, at: number): void {
+function normalisedRows(
+  rows: readonly ArrayLike<number>[],
+  dim: number,
+  out: Float64Array,
+  at: number,
+): void {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     let sq = 0;
@@ -72,7 +77,8 @@ export function knnCosineDistance(
   k: number,
 ): Float64Array {
   if (fit.length === 0) throw new StatsInputError('EMPTY_INPUT', 'kNN needs at least one fitted row');
-  if (!(Number.isInteger(k) && k >= 1)) throw new StatsInputError('INVALID_OPTION', 'k must be an integer >= 1');
+  if (!(Number.isInteger(k) && k >= 1))
+    throw new StatsInputError('INVALID_OPTION', 'k must be an integer >= 1');
   const dim = fit[0].length;
   for (const q of [...fit, ...queries]) {
     if (q.length !== dim)

@@ -28,7 +28,12 @@ export interface TailExcessResult {
 }
 
 /** P(K = k) for K ~ nhypergeom(M = n + m, n = m, r). */
-export function negativeHypergeometricLogPmf(k: number, calibration: number, current: number, r: number): number {
+export function negativeHypergeometricLogPmf(
+  k: number,
+  calibration: number,
+  current: number,
+  r: number,
+): number {
   if (k < 0 || k > current) return Number.NEGATIVE_INFINITY;
   return (
     logBinomial(k + r - 1, k) +

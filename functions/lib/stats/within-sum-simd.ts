@@ -39,7 +39,10 @@ function body(): number[] {
   };
   emit(i32c(0), set(T), [0x03, 0x40]); // loop over the group
   // row = kPtr + idx[t] * n * 4
-  emit(get(K_PTR), get(IDX_PTR), get(T), i32c(4), [MUL, ADD], [0x28, 2, 0], get(N), [MUL], i32c(4), [MUL, ADD]);
+  emit(get(K_PTR), get(IDX_PTR), get(T), i32c(4), [MUL, ADD], [0x28, 2, 0], get(N), [MUL], i32c(4), [
+    MUL,
+    ADD,
+  ]);
   emit(set(ROW));
   // Only the upper triangle is stored: start at the aligned block holding column idx[t] + 1.
   emit(get(IDX_PTR), get(T), i32c(4), [MUL, ADD], [0x28, 2, 0], i32c(-8), [0x71], i32c(4), [MUL], set(J));
@@ -54,7 +57,8 @@ function body(): number[] {
   }
   emit(get(J), i32c(32), [ADD], set(J), get(J), get(N), i32c(4), [MUL], [LT_U], [0x0d, 0], [0x0b]);
   emit(get(ACC0), get(ACC1), simd(F32X4_ADD), set(ACC0));
-  for (let lane = 0; lane < 4; lane++) emit(get(TOTAL), get(ACC0), simd(31), [lane], [0xbb], [0xa0], set(TOTAL));
+  for (let lane = 0; lane < 4; lane++)
+    emit(get(TOTAL), get(ACC0), simd(31), [lane], [0xbb], [0xa0], set(TOTAL));
   emit(get(T), i32c(1), [ADD], set(T), get(T), get(COUNT), [LT_U], [0x0d, 0], [0x0b]);
   emit(get(TOTAL));
   const locals = [3, ...uleb(3), I32, ...uleb(2), V128, ...uleb(1), F64];
@@ -68,7 +72,21 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const funcs = section(3, [1, 0]);
   const exports = section(7, [1, ...name('within'), 0x00, 0]);
   const code = section(10, [1, ...body()]);
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
+  return new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...type,
+    ...imports,
+    ...funcs,
+    ...exports,
+    ...code,
+  ]);
 }
 
 let compiled: WebAssembly.Module | null | undefined;

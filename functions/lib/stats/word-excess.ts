@@ -32,34 +32,36 @@ export interface WordExcessResult {
 }
 
 interface Prepared {
-  docs: Int32Array[];
-  candidates: Int32Array;
+  /** Candidate-word indices of every text, flattened; text d spans offsets[d] .. offsets[d + 1]. */
+  flat: Int32Array;
+  offsets: Int32Array;
+  /** Texts containing each candidate word, over both windows. */
   totals: Float64Array;
   counts: Float64Array;
 }
 
 /** Sum of the `top` largest z over candidates for a membership vector (1 = current). */
 function statistic(p: Prepared, isCurrent: Uint8Array, pi: number, best: Float64Array): number {
-  const { docs, counts, candidates, totals } = p;
-  for (let i = 0; i < candidates.length; i++) counts[candidates[i]] = 0;
-  for (let d = 0; d < docs.length; d++) {
+  const { flat, offsets, counts, totals } = p;
+  counts.fill(0);
+  for (let d = 0; d + 1 < offsets.length; d++) {
     if (!isCurrent[d]) continue;
-    const doc = docs[d];
-    for (let j = 0; j < doc.length; j++) counts[doc[j]]++;
+    for (let j = offsets[d]; j < offsets[d + 1]; j++) counts[flat[j]]++;
   }
   best.fill(Number.NEGATIVE_INFINITY);
   const q = pi * (1 - pi);
-  for (let i = 0; i < candidates.length; i++) {
-    const w = candidates[i];
+  let floor = Number.NEGATIVE_INFINITY;
+  for (let w = 0; w < totals.length; w++) {
     const t = totals[w];
     const z = (counts[w] - t * pi) / Math.sqrt(t * q);
-    if (z <= best[0]) continue;
+    if (z <= floor) continue;
     let j = 0;
     while (j + 1 < best.length && best[j + 1] < z) {
       best[j] = best[j + 1];
       j++;
     }
     best[j] = z;
+    floor = best[0];
   }
   let s = 0;
   for (let j = 0; j < best.length; j++) if (Number.isFinite(best[j])) s += best[j];
@@ -84,25 +86,49 @@ export function wordExcessTest(
   const docs = [...reference, ...current].map((d) => Int32Array.from(new Set(Array.from(d))));
   let vocab = 0;
   for (const d of docs) for (let j = 0; j < d.length; j++) vocab = Math.max(vocab, d[j] + 1);
-  const totals = new Float64Array(vocab);
-  for (const d of docs) for (let j = 0; j < d.length; j++) totals[d[j]]++;
-  const candidates = Int32Array.from(
-    { length: vocab },
-    (_, w) => w,
-  ).filter((w) => totals[w] >= minCount);
+  const docFreq = new Float64Array(vocab);
+  for (const d of docs) for (let j = 0; j < d.length; j++) docFreq[d[j]]++;
+  // Only words in at least minCount texts are scored; the others never enter a permutation.
+  const candidate = new Int32Array(vocab).fill(-1);
+  const tokens: number[] = [];
+  for (let w = 0; w < vocab; w++) {
+    if (docFreq[w] >= minCount) {
+      candidate[w] = tokens.length;
+      tokens.push(w);
+    }
+  }
+  const offsets = new Int32Array(docs.length + 1);
+  const flatList: number[] = [];
+  docs.forEach((d, i) => {
+    for (let j = 0; j < d.length; j++) if (candidate[d[j]] >= 0) flatList.push(candidate[d[j]]);
+    offsets[i + 1] = flatList.length;
+  });
+  const totals = Float64Array.from(tokens, (w) => docFreq[w]);
+  const prepared: Prepared = {
+    flat: Int32Array.from(flatList),
+    offsets,
+    totals,
+    counts: new Float64Array(tokens.length),
+  };
   const n = reference.length;
   const pi = current.length / docs.length;
-  const prepared: Prepared = { docs, candidates, totals, counts: new Float64Array(vocab) };
-  const best = new Float64Array(Math.min(top, Math.max(candidates.length, 1)));
+  if (tokens.length === 0)
+    return { statistic: 0, pValue: 1, permutations: 0, stoppedEarly: false, words: [] };
+  const best = new Float64Array(Math.min(top, tokens.length));
   const isCurrent = new Uint8Array(docs.length).fill(1, n);
-  const observed = candidates.length === 0 ? 0 : statistic(prepared, isCurrent, pi, best);
-  const words = Array.from(candidates, (w) => {
-    const c = prepared.counts[w];
-    return { token: w, current: c, reference: totals[w] - c, z: (c - totals[w] * pi) / Math.sqrt(totals[w] * pi * (1 - pi)) };
-  })
+  const observed = statistic(prepared, isCurrent, pi, best);
+  const words = tokens
+    .map((w, i) => {
+      const c = prepared.counts[i];
+      return {
+        token: w,
+        current: c,
+        reference: totals[i] - c,
+        z: (c - totals[i] * pi) / Math.sqrt(totals[i] * pi * (1 - pi)),
+      };
+    })
     .sort((a, b) => b.z - a.z || a.token - b.token)
     .slice(0, top);
-  if (candidates.length === 0) return { statistic: 0, pValue: 1, permutations: 0, stoppedEarly: false, words: [] };
   const rng = createRng(options.seed ?? 0);
   const perm = isCurrent.slice();
   let exceed = 0;

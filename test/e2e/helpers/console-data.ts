@@ -5,11 +5,11 @@
  * field value, where the console shows them.
  */
 import type { Notifier } from '../../../functions/lib/alerts/notifier.ts';
+import { parseModelVersion } from '../../../functions/lib/models/model-version.ts';
+import { declareModelVersion } from '../../../functions/lib/models/registry.ts';
 import { resolveMonitorConfig } from '../../../functions/lib/monitor/config.ts';
 import { runMonitorJob } from '../../../functions/lib/monitor/job.ts';
 import { baselineKey } from '../../../functions/lib/monitor/keys.ts';
-import { parseModelVersion } from '../../../functions/lib/models/model-version.ts';
-import { declareModelVersion } from '../../../functions/lib/models/registry.ts';
 import { encodePredictions } from '../../../functions/lib/records/parquet.ts';
 import type { PredictionRecord } from '../../../functions/lib/records/schema.ts';
 import type { RecordStore } from '../../../functions/lib/records/store.ts';
@@ -109,7 +109,12 @@ export async function writeConsoleData(
         fields: spec.segments ? [{ name: 'language', type: 'string', segment: true }] : [],
         monitors: spec.segments ? { min_sample_size: { drift: 30, segment: 20 } } : {},
       },
-      { name: spec.name, version: spec.version, now: new Date(LAST_END.getTime() - 30 * DAY), origin: 'logged' },
+      {
+        name: spec.name,
+        version: spec.version,
+        now: new Date(LAST_END.getTime() - 30 * DAY),
+        origin: 'logged',
+      },
     );
     await declareModelVersion(store, declared);
     const baseline = records(spec, perWindow, 0, 1000, 1000 + m, 0);

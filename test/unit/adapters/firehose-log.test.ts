@@ -81,7 +81,9 @@ describe('firehoseRow', () => {
     const back = Float32Array.from(row.embedding as number[]);
     expect(Array.from(back)).toEqual(Array.from(e));
     for (const v of row.embedding as number[]) {
-      expect(v.toExponential().replace(/^-/, '').split('e')[0].replace('.', '').length).toBeLessThanOrEqual(9);
+      expect(v.toExponential().replace(/^-/, '').split('e')[0].replace('.', '').length).toBeLessThanOrEqual(
+        9,
+      );
     }
   });
 

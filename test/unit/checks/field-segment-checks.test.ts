@@ -182,3 +182,31 @@ describe('segment checks', () => {
     expect(segment?.thresholds).toEqual({ warning: 0.2, alert: 0.1 });
   });
 });
+
+describe('the check catalog of monitors as code', () => {
+  it('names every check a run can produce, so each can be configured (and validated) as code', async () => {
+    const { CHECK_CATALOG } = await import('../../../functions/lib/models/monitors.ts');
+    const { baseCheckId } = await import('../../../functions/lib/monitor/run.ts');
+    const reference = windowFromRows(rows(1, 300, 0, 'r'), 500, 1, OPTIONS);
+    const current = windowFromRows(rows(2, 300, 1, 'c'), 500, 2, OPTIONS);
+    const actuals = new Map(current.id.map((id, i) => [id, current.label[(i + 1) % current.size]]));
+    const report = runMonitor({
+      model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
+      reference,
+      referenceKind: 'baseline',
+      current,
+      actuals,
+      window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
+      now: new Date('2026-12-02T00:00:00Z'),
+      seed: 0,
+      config: resolveMonitorConfig({ projectorMaxPoints: 100, embedding: { permutations: 100 } }),
+      fields: FIELDS,
+      projector: false,
+    });
+    const missing = [...new Set(report.findings.map((f) => baseCheckId(f.check)))].filter(
+      (id) => !(id in CHECK_CATALOG),
+    );
+    expect(missing).toEqual([]);
+    expect(report.findings.length).toBeGreaterThan(20);
+  });
+});

@@ -104,25 +104,42 @@ export async function modelVersionPage(
       detail.append(errorBox(err));
     }
   };
-  for (const run of ordered) {
-    timeline.append(
-      h('button', {
-        class: `run-cell verdict-${run.worst}`,
-        'data-run': run.run,
-        'data-verdict': run.worst,
-        title: `${formatTime(run.window.end)} · ${run.worst} · ${run.volume ?? '–'} records`,
-        'aria-label': `run ${run.run}: ${run.worst}`,
-        role: 'listitem',
-        onclick: () => void select(run),
-      }),
-    );
-  }
+  const cell = (run: RunSummary) =>
+    h('button', {
+      class: `run-cell verdict-${run.worst}`,
+      'data-run': run.run,
+      'data-verdict': run.worst,
+      title: `${formatTime(run.window.end)} · ${run.worst} · ${run.volume ?? '–'} records`,
+      'aria-label': `run ${run.run}: ${run.worst}`,
+      role: 'listitem',
+      onclick: () => void select(run),
+    });
+  for (const run of ordered) timeline.append(cell(run));
+  // Older runs, a page at a time, go in front of the timeline.
+  let cursor = runs.next_cursor;
+  const older = h(
+    'button',
+    {
+      type: 'button',
+      id: 'older-runs',
+      class: cursor ? '' : 'hidden',
+      onclick: async () => {
+        if (!cursor) return;
+        const page = await api.runs(name, version, 100, cursor);
+        cursor = page.next_cursor;
+        timeline.prepend(...[...page.runs].reverse().map(cell));
+        older.classList.toggle('hidden', !cursor);
+      },
+    },
+    'Older runs',
+  );
   root.append(
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Models'), ' / ', `${name}@${version}`),
     h('h1', {}, `${name}@${version}`),
     h('p', {}, h('a', { href: href('d', `${name}@${version}`) }, 'Dashboard'), ` · ${runs.total} runs`),
     h('h2', {}, 'Runs'),
     timeline,
+    older,
     h(
       'p',
       { class: 'legend' },

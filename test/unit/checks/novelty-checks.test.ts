@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { characteristicWords } from '../../../functions/lib/checks/characteristic-words.ts';
+import { noveltyAnalysis } from '../../../functions/lib/checks/novelty.ts';
+import { runMonitor } from '../../../functions/lib/monitor/run.ts';
+import { createRng } from '../../../functions/lib/stats/rng.ts';
+import { MODEL, makeWindow } from '../monitor/make-windows.ts';
+import { ctxOf } from './ctx.ts';
+
+const COMMON = Array.from({ length: 200 }, (_, i) => `word${i}`);
+const NEW = ['battery', 'charger', 'headset', 'bluetooth', 'signal', 'screen'];
+
+function texts(seed: number, novelFrom = Number.POSITIVE_INFINITY) {
+  const rng = createRng(seed);
+  return (i: number) =>
+    Array.from({ length: 6 + (i % 7) }, (_, k) =>
+      i >= novelFrom && k % 2 === 0
+        ? NEW[Math.floor(rng.random() * NEW.length)]
+        : COMMON[Math.floor(200 * rng.random() ** 2)],
+    ).join(' ');
+}
+
+describe('novelty checks', () => {
+  it('hold their false-alarm rate on windows from one distribution (120 runs)', () => {
+    // Prepare
+    const hits = new Map<string, number>();
+    const rankPs: number[] = [];
+    const runs = 120;
+    for (let r = 0; r < runs; r++) {
+      const ref = makeWindow({ n: 160, dim: 8, seed: 1000 + r, idPrefix: 'ref', text: texts(r) });
+      const cur = makeWindow({ n: 120, dim: 8, seed: 5000 + r, idPrefix: 'cur', text: texts(9000 + r) });
+      // Act
+      const drafts = noveltyAnalysis(ctxOf(ref, cur, { seed: r })).drafts;
+      // Assess (below)
+      for (const d of drafts) if ((d.pValue ?? 1) < 0.05) hits.set(d.check, (hits.get(d.check) ?? 0) + 1);
+      rankPs.push(drafts.find((d) => d.check === 'novelty.embedding_rank')?.pValue ?? Number.NaN);
+    }
+    const bound = 0.05 + 1.645 * Math.sqrt((0.05 * 0.95) / runs) + 0.02;
+    for (const [check, n] of hits) expect(n / runs, check).toBeLessThan(bound);
+    expect(rankPs.every(Number.isFinite)).toBe(true);
+    expect(rankPs.reduce((s, p) => s + p, 0) / runs).toBeGreaterThan(0.4);
+  });
+
+  it('find 10% of current texts with a new vocabulary, and say how many', () => {
+    const ref = makeWindow({ n: 600, dim: 8, seed: 1, idPrefix: 'ref', text: texts(1) });
+    const cur = makeWindow({ n: 500, dim: 8, seed: 2, idPrefix: 'cur', text: texts(2, 450) });
+    const a = noveltyAnalysis(ctxOf(ref, cur));
+    const byCheck = new Map(a.drafts.map((d) => [d.check, d]));
+    expect(byCheck.get('novelty.word_excess')?.pValue).toBeLessThan(0.01);
+    expect(byCheck.get('novelty.token_tail')?.pValue).toBeLessThan(0.001);
+    expect(byCheck.get('novelty.token_tail')?.describe).toMatch(
+      /^\d+ of 500 texts \(\d+(\.\d)?%, expected 5%\) are unlike the reference in their words$/,
+    );
+    expect(byCheck.get('novelty.word_excess')?.describe).toContain('"battery"');
+    // The most novel records are the new ones.
+    const top = a.records.slice(0, 20);
+    expect(top.filter((r) => NEW.some((w) => r.text?.includes(w))).length).toBeGreaterThanOrEqual(18);
+    expect(a.records[0].novelty).toBeGreaterThan(a.records.at(-1)?.novelty ?? 1);
+  });
+
+  it('characteristic words list the new vocabulary with counts, and typical texts of each side', () => {
+    const ref = makeWindow({ n: 300, dim: 8, seed: 3, idPrefix: 'ref', text: texts(3) });
+    const cur = makeWindow({ n: 300, dim: 8, seed: 4, idPrefix: 'cur', text: texts(4, 240) });
+    const w = characteristicWords(ctxOf(ref, cur));
+    expect(w).not.toBeNull();
+    const top6 = (w?.current ?? []).slice(0, 6).map((x) => x.word);
+    expect(new Set(top6)).toEqual(new Set(NEW));
+    expect(w?.current[0].reference).toBe(0);
+    expect(w?.current[0].current).toBeGreaterThan(10);
+    expect(w?.examples.current.length).toBeGreaterThan(0);
+    expect(NEW.some((x) => w?.examples.current[0].includes(x))).toBe(true);
+    expect(w?.current.length).toBeLessThanOrEqual(20);
+  });
+
+  it('a run reports novelty, characteristic words and novelty on current projector points', () => {
+    const ref = makeWindow({ n: 200, dim: 8, seed: 5, idPrefix: 'ref', text: texts(5) });
+    const cur = makeWindow({ n: 200, dim: 8, seed: 6, idPrefix: 'cur', text: texts(6, 170) });
+    const report = runMonitor({
+      model: MODEL,
+      reference: ref,
+      referenceKind: 'baseline',
+      current: cur,
+      window: { start: 'a', end: 'b' },
+      now: new Date(0),
+      seed: 1,
+    });
+    expect(report.novelty?.spaces.tokens?.tested).toBe(200);
+    expect(report.novelty?.records.length).toBe(200);
+    expect(report.characteristicWords?.current.length).toBeGreaterThan(0);
+    const points = report.projector?.points ?? [];
+    expect(points.filter((p) => p.window === 'current').every((p) => typeof p.novelty === 'number')).toBe(
+      true,
+    );
+    expect(points.filter((p) => p.window === 'reference').every((p) => p.novelty === undefined)).toBe(true);
+    const checks = report.findings.map((f) => f.check);
+    for (const c of [
+      'novelty.word_excess',
+      'novelty.token_tail',
+      'novelty.embedding_rank',
+      'embedding_drift.mmd_within_label',
+    ])
+      expect(checks).toContain(c);
+  });
+});
