@@ -97,17 +97,20 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     let size = 0;
     let ended = false;
     let over = Number.isFinite(declared) && declared > limit;
-    if (over) resolve(null);
+    // An oversized body is drained before the 413 is sent: a client still writing when the server
+    // closes sees only EPIPE, never the answer. Past MAX_DRAIN_BYTES the client is not listening.
     req.on('data', (chunk: Buffer) => {
       size += chunk.byteLength;
       if (over) {
-        if (size > MAX_DRAIN_BYTES) req.destroy();
+        if (size > MAX_DRAIN_BYTES) {
+          req.pause();
+          resolve(null);
+        }
         return;
       }
       if (size > limit) {
         over = true;
         chunks.length = 0;
-        resolve(null);
         return;
       }
       chunks.push(chunk);

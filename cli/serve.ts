@@ -13,7 +13,6 @@ import { HttpError } from '../functions/lib/http/errors.ts';
 import type { ActualsLog, PredictionLog } from '../functions/lib/http/ports.ts';
 import { errorResponse, type HttpApiHandler } from '../functions/lib/http/response.ts';
 import { type LoadedTextClassifier, loadTextClassifier } from '../functions/lib/inference/index.ts';
-import { MAX_LOG_BODY_BYTES } from '../functions/lib/models/logged-records.ts';
 import { servedModelVersion } from '../functions/lib/models/model-version.ts';
 import { parseMonitorDuration } from '../functions/lib/models/monitors.ts';
 import { declareModelVersion } from '../functions/lib/models/registry.ts';
@@ -198,8 +197,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (isLogPath(path)) return logRoutes(event);
     return predict(event);
   };
-  // POST /log takes up to 5 MB; every handler applies its own limit below this one.
-  const server = createHttpApiServer({ dispatch, log: options.log, maxBodyBytes: MAX_LOG_BODY_BYTES });
+  // The server's per-path limits: 5 MB for POST /log, 1 MB elsewhere.
+  const server = createHttpApiServer({ dispatch, log: options.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -421,4 +421,74 @@ describe('the console in headless Chromium', () => {
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('on AWS, signs in with the hosted login (code + PKCE) and calls the API with the token', async () => {
+    // As CloudFront serves it: config.json names the pool, the CSP header allows the sign-in domain.
+    const domain = 'vigil-test.auth.eu-west-1.amazoncognito.com';
+    const context = await browser.newContext();
+    const authed = await context.newPage();
+    const authorizations: string[] = [];
+    const tokenBodies: string[] = [];
+    await authed.route(
+      (url) => url.origin === new URL(serve.url).origin && url.pathname === '/',
+      async (route) => {
+        const res = await route.fetch();
+        const html = (await res.text()).replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');
+        await route.fulfill({
+          response: res,
+          body: html,
+          headers: {
+            ...res.headers(),
+            'content-security-policy': `default-src 'self'; connect-src 'self' https://${domain}`,
+          },
+        });
+      },
+    );
+    await authed.route(`${serve.url}/config.json`, (route) =>
+      route.fulfill({ json: { auth: { domain, clientId: 'client-123' } } }),
+    );
+    await authed.route(`https://${domain}/oauth2/authorize**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>hosted login</p>' }),
+    );
+    await authed.route(`https://${domain}/oauth2/token`, async (route) => {
+      tokenBodies.push(route.request().postData() ?? '');
+      await route.fulfill({
+        json: { access_token: 'token-abc', id_token: 'id', expires_in: 3600, token_type: 'Bearer' },
+        headers: { 'access-control-allow-origin': '*' },
+      });
+    });
+    authed.on('request', (r) => {
+      if (r.url().includes('/console/models')) authorizations.push(r.headers().authorization ?? '');
+    });
+    await authed.goto(`${serve.url}/#/dashboards`);
+    await authed.waitForURL(`https://${domain}/oauth2/authorize**`);
+    const authorize = new URL(authed.url());
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: 'client-123',
+      redirect_uri: `${serve.url}/`,
+      scope: 'openid email',
+      code_challenge_method: 'S256',
+    });
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Cognito sends the browser back with a code; the app trades it (with the verifier) for a token.
+    await authed.goto(`${serve.url}/?code=code-xyz`);
+    await authed.waitForSelector('body[data-rendered="true"][data-page="dashboards"]');
+    const form = new URLSearchParams(tokenBodies[0]);
+    expect(Object.fromEntries(form)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: 'client-123',
+      code: 'code-xyz',
+      redirect_uri: `${serve.url}/`,
+    });
+    // The verifier hashes to the challenge sent before.
+    const { createHash } = await import('node:crypto');
+    const challenge = createHash('sha256')
+      .update(form.get('code_verifier') ?? '')
+      .digest('base64url');
+    expect(challenge).toBe(authorize.searchParams.get('code_challenge'));
+    expect(new URL(authed.url()).search).toBe('');
+    expect(authorizations).toContain('Bearer token-abc');
+    await context.close();
+  });
 });
