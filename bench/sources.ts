@@ -126,7 +126,7 @@ async function childFloor(kind: string, rows: number, dir: string, url: string |
   let checked = 0;
   if (kind === 'parquet') {
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB' });
+    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', threads: '1' });
     const con = await instance.connect();
     const r = await con.runAndReadAll(
       `SELECT count(*)::DOUBLE, sum(list_sum(embedding))::DOUBLE, sum(length(text))::DOUBLE FROM read_parquet('${join(dir, 'dataset')}/*.parquet')

@@ -5,7 +5,8 @@
  * sampled in SQL, so only the scalar columns and the sample reach this process.
  * Targets: 2,000,000 x 768 in <= 60 s and <= 2 GB peak RSS; time growing linearly with N.
  * Data is written with DuckDB SQL into a temp dir (about 3.1 KB a record on disk) and deleted after.
- * Run: node bin/run-ts.mjs bench/sql-window.ts [--records 200000,2000000] [--dim 768]
+ * Run: node bin/run-ts.mjs bench/sql-window.ts [--records 200000,2000000] [--dim 768] [--memory-limit 1GB]
+ * (`--child monitor --dir D` runs the monitoring job on an already generated directory.)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     n: { type: 'string' },
     out: { type: 'string', default: 'bench/sql-window.results.json' },
+    /** DuckDB's memory_limit for the monitoring child; empty: DuckDB's default (80% of RAM). */
+    'memory-limit': { type: 'string', default: '' },
   },
 });
 
@@ -119,8 +122,7 @@ async function generate(dir: string, n: number): Promise<{ files: number; second
 async function monitor(dir: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const stages: Record<string, number> = {};
-  // DuckDB's buffer pool capped so the whole process stays within the 2 GB target.
-  const duck = await createDuckDbEngineOverFiles(dir, { memoryLimit: '1GB' });
+  const duck = await createDuckDbEngineOverFiles(dir, { memoryLimit: args['memory-limit'] || undefined });
   // Each statement timed, named by what it selects (the SQL layer's builders, in order).
   const queries: { sql: string; ms: number }[] = [];
   const timed = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
@@ -198,7 +200,16 @@ async function main(): Promise<void> {
       const du = spawnSync('du', ['-sb', join(dir, 'predictions')], { encoding: 'utf8' }).stdout.split(
         '\t',
       )[0];
-      const run = child(['--child', 'monitor', '--dir', dir, '--dim', String(dim)]);
+      const run = child([
+        '--child',
+        'monitor',
+        '--dir',
+        dir,
+        '--dim',
+        String(dim),
+        '--memory-limit',
+        args['memory-limit'] as string,
+      ]);
       const row = {
         records: n,
         dim,

@@ -4,6 +4,7 @@
  */
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
+import { type SourceAccessConfig, s3SourceLocation } from './constructs/source-access.ts';
 
 export type ApiAuthorization = 'iam' | 'jwt';
 /** How the predict and log functions write records: one S3 object per request, or through Firehose. */
@@ -58,6 +59,8 @@ export interface DeployConfig {
   readonly console: boolean;
   /** Hosted-login domain prefix of the console's user pool; unset: vigil-console-<account id>. */
   readonly consoleDomainPrefix?: string;
+  /** Connected sources the monitor reads in place (issue 12). @default none */
+  readonly sourceAccess?: SourceAccessConfig;
 }
 
 /** Thrown at synth when a context value cannot be used; the message names the key. */
@@ -176,5 +179,55 @@ export function readDeployConfig(ctx: Context): DeployConfig {
     monitorEngine: oneOf(ctx, 'monitorEngine', ['in-process', 'sql', 'auto'] as const, 'auto'),
     console: bool(ctx, 'console', false),
     consoleDomainPrefix: str(ctx, 'consoleDomainPrefix'),
+    sourceAccess: readSourceAccess(ctx),
+  };
+}
+
+const list = (ctx: Context, key: string) =>
+  (str(ctx, key) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/**
+ * Connected sources: `sourceS3Uris` (s3://bucket/prefix, comma-separated), `sourceSecretArns`,
+ * `sourceSecretKeyArns`, and `sourceSubnetIds` with `sourceSecurityGroupIds` for a private database.
+ */
+function readSourceAccess(ctx: Context): SourceAccessConfig | undefined {
+  const uris = list(ctx, 'sourceS3Uris');
+  const secretArns = list(ctx, 'sourceSecretArns');
+  const secretKeyArns = list(ctx, 'sourceSecretKeyArns');
+  const subnetIds = list(ctx, 'sourceSubnetIds');
+  const securityGroupIds = list(ctx, 'sourceSecurityGroupIds');
+  if (subnetIds.length > 0 !== securityGroupIds.length > 0)
+    throw new DeployConfigError('sourceSubnetIds', 'sourceSubnetIds and sourceSecurityGroupIds go together');
+  for (const a of secretArns)
+    if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(a))
+      throw new DeployConfigError(
+        'sourceSecretArns',
+        `${JSON.stringify(a)} is not a Secrets Manager secret ARN`,
+      );
+  for (const s of subnetIds)
+    if (!/^subnet-[0-9a-f]{8,17}$/.test(s))
+      throw new DeployConfigError('sourceSubnetIds', `${JSON.stringify(s)} is not a subnet id`);
+  for (const g of securityGroupIds)
+    if (!/^sg-[0-9a-f]{8,17}$/.test(g))
+      throw new DeployConfigError(
+        'sourceSecurityGroupIds',
+        `${JSON.stringify(g)} is not a security group id`,
+      );
+  const s3 = uris.map((u) => {
+    try {
+      return s3SourceLocation(u);
+    } catch (e) {
+      throw new DeployConfigError('sourceS3Uris', (e as Error).message);
+    }
+  });
+  if (s3.length + secretArns.length + subnetIds.length === 0) return undefined;
+  return {
+    s3,
+    secretArns,
+    secretKeyArns,
+    vpc: subnetIds.length > 0 ? { subnetIds, securityGroupIds } : undefined,
   };
 }

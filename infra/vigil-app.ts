@@ -91,6 +91,7 @@ export function buildVigilApp(app: App, props: VigilAppProps): VigilStacks {
     athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
     monitorEngine: config.monitorEngine,
     console: config.console ? { domainPrefix: config.consoleDomainPrefix } : undefined,
+    sourceAccess: config.sourceAccess,
   });
   service.addStackDependency(data);
   acknowledgeServiceFindings(service, exportNames);

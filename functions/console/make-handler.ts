@@ -205,10 +205,28 @@ export function makeHandler(deps: ConsoleDeps): HttpApiHandler {
   async function readDashboard(id: string): Promise<Dashboard | null> {
     const bytes = await deps.store.getObject(dashboardKey(id));
     if (!bytes) return null;
+    const key = dashboardKey(id);
+    let raw: Partial<Dashboard>;
     try {
-      return JSON.parse(new TextDecoder().decode(bytes)) as Dashboard;
+      raw = JSON.parse(new TextDecoder().decode(bytes)) as Partial<Dashboard>;
     } catch {
-      throw new HttpError(500, 'INTERNAL_ERROR', `${dashboardKey(id)} is not valid JSON`);
+      throw new HttpError(
+        500,
+        'INVALID_DASHBOARD',
+        `${key} is not valid JSON; fix the file or PUT the dashboard again`,
+      );
+    }
+    // Re-validated on read: the file is editable as code, and a broken edit must name its place.
+    try {
+      const parsed = parseDashboard(raw, id, new Date(0));
+      return { ...parsed, updated_at: typeof raw.updated_at === 'string' ? raw.updated_at : null };
+    } catch (err) {
+      if (!(err instanceof DashboardError)) throw err;
+      throw new HttpError(
+        500,
+        'INVALID_DASHBOARD',
+        `${key}: ${err.message}; fix the file or PUT the dashboard again`,
+      );
     }
   }
 
@@ -222,9 +240,16 @@ export function makeHandler(deps: ConsoleDeps): HttpApiHandler {
       .sort();
     const start = cursor ? ids.findIndex((id) => id > cursor) : 0;
     const page = start < 0 ? [] : ids.slice(start, start + limit);
-    const dashboards = (await inBatches(page, readDashboard))
-      .filter((d) => d !== null)
-      .map((d) => ({ id: d.id, title: d.title, widgets: d.widgets.length, updated_at: d.updated_at }));
+    // One broken file is listed with its error instead of hiding every other dashboard.
+    const read = (id: string) =>
+      readDashboard(id).then(
+        (d) => (d ? { id: d.id, title: d.title, widgets: d.widgets.length, updated_at: d.updated_at } : null),
+        (err: unknown) => {
+          if (!(err instanceof HttpError)) throw err;
+          return { id, title: id, widgets: 0, updated_at: null, error: err.message };
+        },
+      );
+    const dashboards = (await inBatches(page, read)).filter((d) => d !== null);
     const more = start >= 0 && start + limit < ids.length;
     return jsonResponse(200, { dashboards, next_cursor: more ? (page.at(-1) ?? null) : null });
   }

@@ -18,6 +18,7 @@ import { duckDbPackages, NativeLayer, onnxRuntimePackages } from '../constructs/
 import { DRIFT_METRICS, OperationsDashboard } from '../constructs/operations-dashboard.ts';
 import { PredictionDelivery } from '../constructs/prediction-delivery.ts';
 import { QueryWorkgroup } from '../constructs/query-workgroup.ts';
+import { SourceAccess, type SourceAccessConfig } from '../constructs/source-access.ts';
 import { VIGIL_RUNTIME, VigilFunction } from '../constructs/vigil-function.ts';
 import { type DataExportNames, importDataExports } from '../data-exports.ts';
 import type { LogDelivery, MonitorEngine } from '../deploy-config.ts';
@@ -62,6 +63,8 @@ export interface ServiceStackProps extends StackProps {
   readonly monitorEngine: MonitorEngine;
   /** The console (issue 16), opt-in; its hosted-login domain prefix. @default - no console */
   readonly console?: { readonly domainPrefix?: string };
+  /** Connected sources the monitor reads (S3 prefixes, Postgres secrets, VPC). @default none */
+  readonly sourceAccess?: SourceAccessConfig;
 }
 
 /** Key prefixes of the bucket layout (DESIGN.md, "Layout"). */
@@ -205,6 +208,8 @@ export class ServiceStack extends Stack {
       },
     });
     this.grantMonitorAccess(this.monitor, bucket, !firehose);
+    if (props.sourceAccess)
+      new SourceAccess(this, 'SourceAccess', { fn: this.monitor.fn, ...props.sourceAccess });
     this.workgroup = new QueryWorkgroup(this, 'Queries', {
       workgroupName: props.athenaWorkgroupName,
       bucket,

@@ -214,13 +214,18 @@ describe('the console in headless Chromium', () => {
     await page.mouse.move(box.x1, box.y1, { steps: 5 });
     await page.mouse.up();
     await page.waitForSelector('#selection-table');
-    const listed = await page.$$eval('#selection-table tbody tr', (trs) =>
-      trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
-    );
-    // Every point well inside the box is listed, and nothing from outside it.
-    const listedTexts = new Set(listed.map((row) => row[0]));
+    const rows = () =>
+      page.$$eval('#selection-table tbody tr', (trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+      );
+    // Every point well inside the box is listed (the list settles once the drag ends), nothing from outside.
+    const missing = async () => {
+      const texts = new Set((await rows()).map((row) => row[0]));
+      return inside.filter((p) => !texts.has(report.projector.points[p.index].text)).length;
+    };
+    await expect.poll(missing, { timeout: 10_000 }).toBe(0);
+    const listed = await rows();
     const nearTexts = new Set(near.map((p) => report.projector.points[p.index].text));
-    expect(inside.filter((p) => !listedTexts.has(report.projector.points[p.index].text))).toEqual([]);
     expect(listed.filter((row) => !nearTexts.has(row[0]))).toEqual([]);
     expect(listed.length).toBeGreaterThanOrEqual(inside.length);
     expect(listed.length).toBeLessThanOrEqual(near.length);
@@ -232,6 +237,12 @@ describe('the console in headless Chromium', () => {
     expect(await page.$$eval('#clusters-table .ratio', (els) => els.length)).toBeGreaterThan(0);
     // The run scored novelty, so points are coloured by it.
     expect(await page.$eval('#colouring', (s) => (s as HTMLSelectElement).value)).toBe('novelty');
+    // Hovering the hostile point shows its text in the tooltip, as text.
+    await page.mouse.move(at.x, at.y);
+    await page.waitForFunction(
+      (text) => Array.from(document.querySelectorAll('.tip')).some((t) => t.textContent?.includes(text)),
+      XSS_TEXT,
+    );
     await page.screenshot({ path: `${SHOTS}/projector.png`, fullPage: true });
     await assertInert();
   });
@@ -413,10 +424,11 @@ describe('the console in headless Chromium', () => {
     await page.mouse.move(box.x + box.width - 45, box.y + box.height - 35, { steps: 10 });
     await page.mouse.up();
     await page.waitForSelector('#selection-table');
-    const labelCells = await page.$$eval('#selection-table tbody tr td:nth-child(2)', (tds) =>
-      tds.map((t) => t.textContent),
-    );
-    expect(labelCells).toContain(XSS_LABEL);
+    await expect
+      .poll(() =>
+        page.$$eval('#selection-table tbody tr td:nth-child(2)', (tds) => tds.map((t) => t.textContent)),
+      )
+      .toContain(XSS_LABEL);
     await assertInert();
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);

@@ -110,7 +110,7 @@ export interface MonitorConfig {
     maxTextChars: number;
     /** Word-excess test: the largest word z-scores summed. @default 20 */
     wordTop: number;
-    /** Word-excess test: most permutations (Besag-Clifford stopping as the MMD's); 10,000 lets it show p = 1e-4, small enough to survive the run's BH correction. @default 10000 */
+    /** Word-excess test: most permutations (Besag-Clifford stopping as the MMD's); 5,000 lets it show p = 2e-4, small enough to alert after the run's BH correction on its own. @default 5000 */
     wordPermutations: number;
   };
   /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
@@ -162,7 +162,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     examples: 3,
     maxTextChars: 280,
     wordTop: 20,
-    wordPermutations: 10000,
+    wordPermutations: 5000,
   },
   projectorMaxPoints: 2000,
   histogramBins: 20,

@@ -161,18 +161,30 @@ export class SqlWindowSource implements WindowSource {
         segmentSampleQuery(w, field, load.capacity, this.options.maxSegmentValues ?? 64, load.seed),
       );
       const segment = column(r, 'segment');
+      const segIds = column(r, 'id');
+      const segVectors = column(r, 'embedding');
+      const groups = new Map<string, number[]>();
+      for (let i = 0; i < r.rowCount; i++) {
+        const v = String(segment[i]);
+        const g = groups.get(v);
+        if (g) g.push(i);
+        else groups.set(v, [i]);
+      }
       const byValue = new Map<string, EmbeddingSample>();
-      let start = 0;
-      for (let i = 1; i <= r.rowCount; i++) {
-        if (i === r.rowCount || segment[i] !== segment[start]) {
-          const ids = column(r, 'id').slice(start, i);
-          const vectors = column(r, 'embedding').slice(start, i);
-          const seg = new Set(ids.map(String));
-          const segRows = new Map<string, number>();
-          for (let j = 0; j < window.id.length; j++) if (seg.has(window.id[j])) segRows.set(window.id[j], j);
-          byValue.set(String(segment[start]), sampleOf(ids, vectors, segRows, dim));
-          start = i;
-        }
+      for (const [value, rowsOfValue] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const ids = rowsOfValue.map((i) => segIds[i]);
+        const seg = new Set(ids.map(String));
+        const segRows = new Map<string, number>();
+        for (let j = 0; j < window.id.length; j++) if (seg.has(window.id[j])) segRows.set(window.id[j], j);
+        byValue.set(
+          value,
+          sampleOf(
+            ids,
+            rowsOfValue.map((i) => segVectors[i]),
+            segRows,
+            dim,
+          ),
+        );
       }
       segmentSamples[field] = byValue;
     }

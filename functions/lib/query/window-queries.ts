@@ -101,21 +101,21 @@ function sampleKey(dialect: SqlDialect, seed: number): string {
 
 /**
  * At most `capacity` rows with the smallest hashes: a uniform, deterministic sample of the window. The ids
- * are picked on narrow columns first, then joined back, so no engine sorts or holds every embedding.
+ * are picked on narrow columns first and the embeddings read with a semi-join on them, so no engine
+ * sorts, joins or holds every embedding. Rows come in no particular order.
  */
 export function sampleQuery(w: WindowSql, capacity: number, seed: number): string {
-  const cols = ['id', 'text', 'token_ids', 'embedding'].map((c) => `w.${ident(c)}`).join(', ');
+  const cols = ['id', 'text', 'token_ids', 'embedding'].map(ident).join(', ');
   return (
-    `${windowCte(w)}, picked AS (SELECT ${ID}, ${sampleKey(w.dialect, seed)} AS vigil_key FROM w ` +
-    `ORDER BY vigil_key LIMIT ${int(capacity)}) ` +
-    `SELECT ${cols} FROM w JOIN picked ON w.${ID} = picked.${ID} ORDER BY picked.vigil_key`
+    `${windowCte(w)}, picked AS (SELECT ${ID} FROM w ORDER BY ${sampleKey(w.dialect, seed)} LIMIT ${int(capacity)}) ` +
+    `SELECT ${cols} FROM w WHERE ${ID} IN (SELECT ${ID} FROM picked)`
   );
 }
 
 /**
  * Per value of a segment field (the `maxValues` most frequent), at most `capacity` rows by the same hash,
- * picked on narrow columns and joined back for their embeddings. Values come back as strings (a number's
- * or boolean's JSON text).
+ * picked on narrow columns, embeddings read with a semi-join. Values come back as strings (a number's or
+ * boolean's JSON text); rows in no particular order.
  */
 export function segmentSampleQuery(
   w: WindowSql,
@@ -131,10 +131,8 @@ export function segmentSampleQuery(
     `row_number() OVER (PARTITION BY ${value} ORDER BY ${sampleKey(w.dialect, seed)}) AS vigil_pick FROM w ` +
     `WHERE ${value} IS NOT NULL), top AS (SELECT segment FROM sv GROUP BY segment ` +
     `ORDER BY count(*) DESC, segment LIMIT ${int(maxValues)}), ` +
-    `picked AS (SELECT sv.segment, sv.${ID}, sv.vigil_pick FROM sv JOIN top ON sv.segment = top.segment ` +
-    `WHERE sv.vigil_pick <= ${int(capacity)}) ` +
-    `SELECT picked.segment, w.${ID}, w.${E} FROM w JOIN picked ON w.${ID} = picked.${ID} ` +
-    `ORDER BY picked.segment, picked.vigil_pick`
+    `picked AS (SELECT sv.${ID} FROM sv JOIN top ON sv.segment = top.segment WHERE sv.vigil_pick <= ${int(capacity)}) ` +
+    `SELECT ${value} AS segment, ${ID}, ${E} FROM w WHERE ${ID} IN (SELECT ${ID} FROM picked)`
   );
 }
 

@@ -138,13 +138,29 @@ function simdModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** Row-major rows (n x d) in, the upper triangle (j >= i) of the n x n Gram matrix out; lower is unspecified. */
-export function gramUpper(rows: Float64Array, n: number, d: number, useSimd = true): Float64Array {
+/**
+ * Row-major rows (n x d) in, the upper triangle (j >= i) of the n x n Gram matrix out; lower is
+ * unspecified. With `firstRows`, only rows i < firstRows are filled (at least those; whole blocks of
+ * four): enough for the products of the first rows with all others, at a fraction of the work.
+ */
+export function gramUpper(
+  rows: Float64Array,
+  n: number,
+  d: number,
+  useSimd = true,
+  firstRows = n,
+): Float64Array {
   const module = useSimd ? simdModule() : null;
-  return module ? gramWasm(module, rows, n, d) : gramJs(rows, n, d);
+  return module ? gramWasm(module, rows, n, d, firstRows) : gramJs(rows, n, d, firstRows);
 }
 
-function gramWasm(module: WebAssembly.Module, rows: Float64Array, n: number, d: number): Float64Array {
+function gramWasm(
+  module: WebAssembly.Module,
+  rows: Float64Array,
+  n: number,
+  d: number,
+  firstRows: number,
+): Float64Array {
   const np = Math.ceil(n / 4) * 4;
   const dp = Math.ceil(d / 2) * 2;
   const xBytes = np * dp * 8;
@@ -155,7 +171,8 @@ function gramWasm(module: WebAssembly.Module, rows: Float64Array, n: number, d: 
   const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
   const gram = instance.exports.gram as (x: number, n: number, rb: number, g: number, i: number) => void;
   // One call per block row, so V8 tiers the kernel up from its baseline compiler after a few calls.
-  for (let i = 0; i < np; i += 4) gram(0, np, dp * 8, xBytes, i);
+  const limit = Math.min(np, Math.ceil(firstRows / 4) * 4);
+  for (let i = 0; i < limit; i += 4) gram(0, np, dp * 8, xBytes, i);
   const g = new Float64Array(memory.buffer, xBytes, np * np);
   if (np === n) return g; // a view is safe: this memory belongs to this call alone
   const out = new Float64Array(n * n);
@@ -163,9 +180,9 @@ function gramWasm(module: WebAssembly.Module, rows: Float64Array, n: number, d: 
   return out;
 }
 
-function gramJs(rows: Float64Array, n: number, d: number): Float64Array {
+function gramJs(rows: Float64Array, n: number, d: number, firstRows: number): Float64Array {
   const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < Math.min(n, firstRows); i++) {
     const a = i * d;
     for (let j = i; j < n; j++) {
       const b = j * d;

@@ -89,7 +89,8 @@ export function knnCosineDistance(
   const pooled = new Float64Array(total * dim);
   normalisedRows(fit, dim, pooled, 0);
   normalisedRows(queries, dim, pooled, nf);
-  const g = gramUpper(pooled, total, dim);
+  // Only the fitted rows' products with everything after them are needed.
+  const g = gramUpper(pooled, total, dim, true, nf);
   const kk = Math.min(k, nf);
   const out = new Float64Array(queries.length);
   const best = new Float64Array(kk); // the kk largest similarities, ascending

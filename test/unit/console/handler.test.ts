@@ -313,6 +313,35 @@ describe('dashboards', () => {
     expect(await store.list('dashboards/')).toEqual([]);
   });
 
+  it('names the place of a hand-edited dashboard file that no longer validates', async () => {
+    await store.putObject(
+      'dashboards/edited.json',
+      JSON.stringify({ title: 'x', widgets: [{ ...widget, h: 0 }] }),
+    );
+    const res = await call('GET', '/dashboards/edited');
+    expect(res).toEqual({
+      status: 500,
+      body: {
+        error: {
+          code: 'INVALID_DASHBOARD',
+          message:
+            'dashboards/edited.json: widgets[0].h: must be 1-24; fix the file or PUT the dashboard again',
+        },
+      },
+    });
+    await store.putObject('dashboards/broken.json', '{');
+    const broken = await call('GET', '/dashboards/broken');
+    expect(broken).toMatchObject({ status: 500, body: { error: { code: 'INVALID_DASHBOARD' } } });
+    const list = await call('GET', '/dashboards');
+    expect(list.status).toBe(200);
+    expect(
+      list.body.dashboards.map((d: { id: string; error?: string }) => [d.id, d.error?.slice(0, 22)]),
+    ).toEqual([
+      ['broken', 'dashboards/broken.json'],
+      ['edited', 'dashboards/edited.json'],
+    ]);
+  });
+
   it('answers 405 with Allow for a method a route does not take', async () => {
     const res = await handler()(event('DELETE', '/dashboards/team'));
     expect(res.statusCode).toBe(405);

@@ -154,6 +154,28 @@ describe('novelty scores', () => {
     expect(Number.isNaN(meanSurprisal(model, []))).toBe(true);
   });
 
+  it('kNN cosine distance equals a brute-force computation (fit size not a multiple of four)', () => {
+    const rng = createRng(12);
+    const fit = cloud(rng, 37, 9);
+    const queries = cloud(rng, 23, 9);
+    const cos = (a: number[], b: number[]) => {
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let k = 0; k < a.length; k++) {
+        ab += a[k] * b[k];
+        aa += a[k] * a[k];
+        bb += b[k] * b[k];
+      }
+      return 1 - ab / Math.sqrt(aa * bb);
+    };
+    const got = knnCosineDistance(fit, queries, 5);
+    queries.forEach((q, i) => {
+      const d = fit.map((f) => cos(f, q)).sort((a, b) => a - b);
+      expect(got[i]).toBeCloseTo(d.slice(0, 5).reduce((s, v) => s + v, 0) / 5, 10);
+    });
+  });
+
   it('kNN cosine distance: 0 to an identical row, mean over the k nearest', () => {
     const fit = [
       [1, 0],
