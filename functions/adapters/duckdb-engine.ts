@@ -83,15 +83,33 @@ export interface DuckDbEngine extends QueryEngine {
   close(): Promise<void>;
 }
 
+/**
+ * A connection with its own spill directory: an in-memory database spills to `.tmp` in the working
+ * directory by default, which concurrent processes would share (and corrupt each other's blocks).
+ */
+async function open(options: Pick<DuckDbEngineOptions, 'memoryLimit' | 'threads'>) {
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  const spill = await mkdtemp(join(tmpdir(), 'vigil-duckdb-spill-'));
+  await con.run(`SET temp_directory = ${str(spill)}`);
+  if (options.memoryLimit) await con.run(`SET memory_limit = ${str(options.memoryLimit)}`);
+  if (options.threads) await con.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  return {
+    con,
+    async close() {
+      con.closeSync();
+      instance.closeSync();
+      await rm(spill, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A DuckDB engine over the prediction log of `store`. */
 export async function createDuckDbEngine(
   store: ObjectStore,
   options: DuckDbEngineOptions = {},
 ): Promise<DuckDbEngine> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const con = await instance.connect();
-  if (options.memoryLimit) await con.run(`SET memory_limit = ${str(options.memoryLimit)}`);
-  if (options.threads) await con.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  const { con, close } = await open(options);
   let scratch = options.scratchDir;
   let ownScratch = false;
   return {
@@ -117,8 +135,7 @@ export async function createDuckDbEngine(
     query: (sql) => run(con, sql),
     stream: (sql, onChunk) => stream(con, sql, onChunk),
     async close() {
-      con.closeSync();
-      instance.closeSync();
+      await close();
       if (ownScratch && scratch) await rm(scratch, { recursive: true, force: true });
     },
   };
@@ -129,10 +146,7 @@ export async function createDuckDbEngineOverFiles(
   root: string,
   options: Pick<DuckDbEngineOptions, 'memoryLimit' | 'threads'> = {},
 ): Promise<DuckDbEngine> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const con = await instance.connect();
-  if (options.memoryLimit) await con.run(`SET memory_limit = ${str(options.memoryLimit)}`);
-  if (options.threads) await con.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+  const { con, close } = await open(options);
   return {
     dialect: 'duckdb',
     async relation(scope: LogScope) {
@@ -143,9 +157,6 @@ export async function createDuckDbEngineOverFiles(
     },
     query: (sql) => run(con, sql),
     stream: (sql, onChunk) => stream(con, sql, onChunk),
-    async close() {
-      con.closeSync();
-      instance.closeSync();
-    },
+    close,
   };
 }
