@@ -46,11 +46,15 @@ export interface ParquetSourceOptions {
   filesPerBatch?: number;
   /** Concurrent S3 GETs. @default 8 */
   fetchConcurrency?: number;
-  /** DuckDB's memory limit. @default '512MB' */
+  /**
+   * DuckDB's memory limit. Rows stream, but a column chunk of a large row group is read whole: at 384
+   * floats and 50,000-row groups 256 MB was too little (bench/sources.ts). @default '512MB'
+   */
   memoryLimit?: string;
   /**
    * DuckDB threads. Rows must come in file order (the sample is seeded by order), and with several
-   * threads DuckDB buffers whole row groups to keep it: at 384 floats a row that overran 512 MB.
+   * threads DuckDB buffers whole row groups to keep it: at 384 floats a row that overran 512 MB
+   * (bench/sources.ts, 1,000,000 rows).
    * @default 1
    */
   threads?: number;

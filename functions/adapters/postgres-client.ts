@@ -100,8 +100,9 @@ export async function connectPostgres(
   const client = new pg.Client({
     ...resolved.config,
     connectionTimeoutMillis: timeoutMs,
+    // Server-side bound of single statements; a cursor's statement lasts the whole window read, so its
+    // reads are bounded one by one on this side instead (see stream).
     statement_timeout: timeoutMs,
-    query_timeout: timeoutMs,
     application_name: 'vigil-monitor',
   });
   // An idle connection dropped by the server emits 'error'; the next call fails with it instead.
@@ -128,10 +129,29 @@ export async function connectPostgres(
     );
     for (const row of r.rows) typeNames.set(row.oid, row.typname);
   };
+  // A client-side bound per call (not per window read: a large window takes many reads).
+  let broken = false;
+  const within = <T>(p: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The connection is in an unknown state after a timeout: close it, and use it no more.
+        broken = true;
+        void client.end().catch(() => undefined);
+        reject(
+          new SourceUnavailableError(
+            resolved.describe,
+            `${resolved.describe}: no answer within ${timeoutMs} ms while ${what}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  };
   return {
     connection: resolved.describe,
     async columns(sql): Promise<SqlColumn[]> {
-      const r = await client.query({ text: sql, rowMode: 'array' });
+      const r = await within(client.query({ text: sql, rowMode: 'array' }), 'describing the columns');
       await namesOf(r.fields.map((f) => f.dataTypeID));
       return r.fields.map((f) => ({
         name: f.name,
@@ -140,19 +160,23 @@ export async function connectPostgres(
       }));
     },
     async stream(sql, params, batchSize, visit) {
+      await client.query('SET statement_timeout = 0');
       const cursor = client.query(new Cursor(sql, [...params], { rowMode: 'array' }));
       try {
         for (;;) {
-          const rows = (await cursor.read(batchSize)) as unknown[][];
+          const rows = (await within(cursor.read(batchSize), `reading ${batchSize} rows`)) as unknown[][];
           if (rows.length === 0) return;
           if (visit(rows) === false) return;
         }
       } finally {
-        await cursor.close();
+        if (!broken) {
+          await cursor.close();
+          await client.query(`SET statement_timeout = ${Math.floor(timeoutMs)}`).catch(() => undefined);
+        }
       }
     },
     async close() {
-      await client.end();
+      if (!broken) await client.end();
     },
   };
 }

@@ -147,6 +147,8 @@ export function makeHandler(deps: LogDeps): HttpApiHandler {
     try {
       await deps.log.putPredictions(records);
     } catch (err) {
+      // A refusal before sending (a record over Firehose's size limit) is the caller's to fix: 413.
+      if (err instanceof HttpError) throw err;
       logError('prediction log write failed', err);
       throw new HttpError(
         503,

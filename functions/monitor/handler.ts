@@ -37,6 +37,13 @@ export function defaultDeps(): MonitorDeps {
         client: new AthenaClient({}),
         workgroup: config.athena.workgroup,
         database: config.athena.database,
+        // Large results (a window's scalar rows) are read as the query's CSV file under athena-results/.
+        readObject: async (uri) => {
+          const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+          if (!m) throw new Error(`not an s3:// URI: ${uri}`);
+          const out = await s3.send(new GetObjectCommand({ Bucket: m[1], Key: m[2] }));
+          return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+        },
       })
     : undefined;
   return {

@@ -1,7 +1,8 @@
 /** Prediction drift of the confidence scores: KS (alerts on its adjusted p) and Wasserstein (tracked). */
+
+import { presentValues } from '../monitor/window.ts';
 import { ksTest } from '../stats/ks.ts';
 import { wassersteinTest } from '../stats/wasserstein.ts';
-import { presentValues } from '../monitor/window.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient } from './finding.ts';
 

@@ -38,14 +38,22 @@ export function windowFilter(w: Pick<WindowSql, 'scope'>): string {
   ].join(' AND ');
 }
 
-/** `WITH w AS (...)`: the window's rows, deduplicated and width-filtered when asked. */
+/** `WITH w AS (...)`: the window's rows, deduplicated and width-filtered when asked. Reference it once. */
 function windowCte(w: WindowSql): string {
+  return `WITH w AS ${windowRows(w)}`;
+}
+
+/**
+ * The window's rows as a parenthesised subquery. A query that reads the window twice inlines it twice:
+ * an engine may materialise a CTE referenced more than once (DuckDB does), i.e. copy every embedding.
+ */
+function windowRows(w: WindowSql): string {
   const f = dialectFunctions(w.dialect);
   const width = w.dim === undefined ? '' : ` AND ${f.length(E)} = ${int(w.dim)}`;
   const base = `SELECT * FROM ${w.relation} WHERE ${windowFilter(w)}${width}`;
-  if (!w.dedupe) return `WITH w AS (${base})`;
+  if (!w.dedupe) return `(${base})`;
   return (
-    `WITH w AS (SELECT * FROM (SELECT b.*, row_number() OVER (PARTITION BY ${ID} ORDER BY ${TS}) AS vigil_rn ` +
+    `(SELECT * FROM (SELECT b.*, row_number() OVER (PARTITION BY ${ID} ORDER BY ${TS}) AS vigil_rn ` +
     `FROM (${base}) b) d WHERE vigil_rn = 1)`
   );
 }
@@ -107,8 +115,8 @@ function sampleKey(dialect: SqlDialect, seed: number): string {
 export function sampleQuery(w: WindowSql, capacity: number, seed: number): string {
   const cols = ['id', 'text', 'token_ids', 'embedding'].map(ident).join(', ');
   return (
-    `${windowCte(w)}, picked AS (SELECT ${ID} FROM w ORDER BY ${sampleKey(w.dialect, seed)} LIMIT ${int(capacity)}) ` +
-    `SELECT ${cols} FROM w WHERE ${ID} IN (SELECT ${ID} FROM picked)`
+    `SELECT ${cols} FROM ${windowRows(w)} w WHERE ${ID} IN ` +
+    `(SELECT ${ID} FROM ${windowRows(w)} p ORDER BY ${sampleKey(w.dialect, seed)} LIMIT ${int(capacity)})`
   );
 }
 
@@ -126,13 +134,15 @@ export function segmentSampleQuery(
 ): string {
   const f = dialectFunctions(w.dialect);
   const value = f.jsonString(ident('fields'), field);
+  const sv =
+    `(SELECT ${value} AS segment, ${ID}, ` +
+    `row_number() OVER (PARTITION BY ${value} ORDER BY ${sampleKey(w.dialect, seed)}) AS vigil_pick ` +
+    `FROM ${windowRows(w)} p WHERE ${value} IS NOT NULL)`;
   return (
-    `${windowCte(w)}, sv AS (SELECT ${value} AS segment, ${ID}, ` +
-    `row_number() OVER (PARTITION BY ${value} ORDER BY ${sampleKey(w.dialect, seed)}) AS vigil_pick FROM w ` +
-    `WHERE ${value} IS NOT NULL), top AS (SELECT segment FROM sv GROUP BY segment ` +
+    `WITH sv AS ${sv}, top AS (SELECT segment FROM sv GROUP BY segment ` +
     `ORDER BY count(*) DESC, segment LIMIT ${int(maxValues)}), ` +
     `picked AS (SELECT sv.${ID} FROM sv JOIN top ON sv.segment = top.segment WHERE sv.vigil_pick <= ${int(capacity)}) ` +
-    `SELECT ${value} AS segment, ${ID}, ${E} FROM w WHERE ${ID} IN (SELECT ${ID} FROM picked)`
+    `SELECT ${value} AS segment, ${ID}, ${E} FROM ${windowRows(w)} w WHERE ${ID} IN (SELECT ${ID} FROM picked)`
   );
 }
 

@@ -8,7 +8,11 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAthenaEngine, parseAthenaValue } from '../../../functions/adapters/athena-engine.ts';
+import {
+  createAthenaEngine,
+  parseAthenaCsv,
+  parseAthenaValue,
+} from '../../../functions/adapters/athena-engine.ts';
 import { QueryFailedError } from '../../../functions/lib/query/port.ts';
 import { countQuery } from '../../../functions/lib/query/window-queries.ts';
 
@@ -173,6 +177,56 @@ describe('createAthenaEngine', () => {
     expect(() =>
       createAthenaEngine({ client: new AthenaClient({}), workgroup: 'w', database: 'x"; DROP', table: 'p' }),
     ).toThrow(/identifier/);
+  });
+});
+
+describe('large results from the CSV result file', () => {
+  beforeEach(() => athena.reset());
+
+  it('streams the whole result from S3 in one read instead of paging', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: ID });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        QueryExecutionId: ID,
+        Status: { State: 'SUCCEEDED' },
+        ResultConfiguration: { OutputLocation: 's3://bucket/athena-results/q-123.csv' },
+      },
+    });
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { ResultSetMetadata: { ColumnInfo: columnInfo }, Rows: [header] },
+      NextToken: 'more',
+    });
+    const read: string[] = [];
+    const csv = '"label","n","embedding"\n"positive","41","[0.5, -1.25]"\n"say ""hi""",,"[]"\n';
+    const e = engine({
+      readObject: async (uri) => {
+        read.push(uri);
+        return new TextEncoder().encode(csv);
+      },
+    });
+    const chunks: unknown[] = [];
+
+    await e.stream?.('SELECT label, n, embedding FROM t', (c) => chunks.push(c));
+
+    expect(read).toEqual(['s3://bucket/athena-results/q-123.csv']);
+    expect(chunks).toEqual([
+      {
+        columns: ['label', 'n', 'embedding'],
+        values: { label: ['positive', 'say "hi"'], n: [41, null], embedding: [[0.5, -1.25], []] },
+        rowCount: 2,
+      },
+    ]);
+    // One metadata call for the column types, no paging through the rows.
+    expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(1);
+    expect(athena.commandCalls(GetQueryResultsCommand)[0].args[0].input.MaxResults).toBe(1);
+  });
+
+  it('parses quoted fields, doubled quotes, commas and newlines inside quotes, and empty (null) fields', () => {
+    expect(parseAthenaCsv('"a","b"\n"x,y",\n,"line\nbreak"\n')).toEqual([
+      ['a', 'b'],
+      ['x,y', undefined],
+      [undefined, 'line\nbreak'],
+    ]);
   });
 });
 

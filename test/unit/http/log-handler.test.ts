@@ -218,6 +218,22 @@ describe('model versions and POST /log', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("passes a refusal of the delivery (a record over Firehose's size limit) through as 413, not 503", async () => {
+    const { RecordTooLargeError } = await import('../../../functions/lib/http/record-size.ts');
+    const refusing = makeHandler({
+      models: store,
+      log: { putPredictions: () => Promise.reject(new RecordTooLargeError(0, 2_000_000, 1_024_000)) },
+      now: () => NOW,
+      randomBytes: (n) => new Uint8Array(n).fill(9),
+      logError: (_m, e) => errors.push(e),
+    });
+    await json(handler, 'PUT', MODEL_PATH, DECLARATION);
+    const res = await json(refusing, 'POST', '/log', body([record(1)]));
+    expect(res.status).toBe(413);
+    expect(res.body.error?.code).toBe('RECORD_TOO_LARGE');
+    expect(errors).toEqual([]);
+  });
+
   it('pages GET /models with a cursor', async () => {
     for (const v of ['1', '2', '3']) await json(handler, 'PUT', `/models/reviews/versions/${v}`, DECLARATION);
     // The event fixture carries no query string: pass it as API Gateway does.
