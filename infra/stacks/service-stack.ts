@@ -1,5 +1,5 @@
 /**
- * The stateless half: layers, the four functions, the HTTP API, the monitoring schedule, the Slack
+ * The stateless half: layers, the five functions, the HTTP API, the monitoring schedule, the Slack
  * subscription, dashboard and alarms. Safe to destroy and redeploy; every byte of data is in DataStack.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -157,6 +157,8 @@ export class ServiceStack extends Stack {
       description: 'Vigil POST /log and model versions (PUT/GET /models)',
       memorySize: 1024,
       timeout: Duration.seconds(29),
+      // A declared Parquet source's mapping is checked with DuckDB when the declaration is made.
+      layers: [duckdb.layer],
       environment: {
         VIGIL_BUCKET: bucket.bucketName,
         VIGIL_STORE_TEXT: String(props.storeText),

@@ -59,9 +59,9 @@ const packageOf = (spec: string) =>
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(packageOf(spec));
 
 describe('bundled handlers', () => {
-  it('bundles all four handlers into ESM index.mjs', () => {
+  it("bundles all five handlers (predict, log, feedback, monitor, notify-slack) into ESM index.mjs", () => {
     const fns = Object.values(synthed.service.findResources('AWS::Lambda::Function')) as Json[];
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const fn of fns) {
       expect(existsSync(join(assetDir(fn), 'index.mjs'))).toBe(true);
       expect((fn.Properties as Json).Handler).toBe('index.handler');

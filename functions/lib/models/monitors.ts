@@ -68,15 +68,15 @@ export interface MonitorsSpec {
 /** What a monitoring run takes from a model version's monitors. */
 export interface ResolvedMonitors {
   config: MonitorConfig;
-  windowMs: number;
-  cooldownMs: number;
+  /** The declared window; undefined when the declaration sets none (the deployment's default applies). */
+  windowMs: number | undefined;
+  /** The declared cooldown; undefined when the declaration sets none. */
+  cooldownMs: number | undefined;
   /** At most this many values of each segment field get their own checks. */
   segmentMaxValues: number;
   channels: Record<ChannelSeverity, Channel[]>;
 }
 
-export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
-export const DEFAULT_COOLDOWN_MS = 24 * 3_600_000;
 export const DEFAULT_SEGMENT_MAX_VALUES = 10;
 const DEFAULT_CHANNELS: Record<ChannelSeverity, Channel[]> = {
   alert: [...CHANNELS],
@@ -156,11 +156,9 @@ export function resolveMonitors(spec: unknown, path = 'monitors'): ResolvedMonit
   const overrides: Record<string, unknown> = {};
   const checks: Record<string, CheckSettings> = {};
   const windowMs =
-    spec.window === undefined ? DEFAULT_WINDOW_MS : parseMonitorDuration(spec.window, `${path}.window`);
+    spec.window === undefined ? undefined : parseMonitorDuration(spec.window, `${path}.window`);
   const cooldownMs =
-    spec.cooldown === undefined
-      ? DEFAULT_COOLDOWN_MS
-      : parseMonitorDuration(spec.cooldown, `${path}.cooldown`);
+    spec.cooldown === undefined ? undefined : parseMonitorDuration(spec.cooldown, `${path}.cooldown`);
   let minSegment = DEFAULT_MONITOR_CONFIG.minSegmentSampleSize;
   if (spec.min_sample_size !== undefined) {
     const p = `${path}.min_sample_size`;

@@ -35,8 +35,10 @@ export interface MonitorJobInput {
   store: RecordStore;
   model: { name: string; version: string; labels: string[] };
   now: Date;
-  /** Length of the current window, ending at `now`. @default 24 hours */
+  /** Length of the current window, ending at `now`; wins over the model version's monitors.window. */
   windowMs?: number;
+  /** The deployment's window, used when neither `windowMs` nor the model version sets one. @default 24 hours */
+  defaultWindowMs?: number;
   /** @default the baseline */
   reference?: ReferenceSpec;
   seed?: number;
@@ -107,7 +109,7 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
   };
   const config = input.config ?? monitors?.config ?? DEFAULT_MONITOR_CONFIG;
   const seed = input.seed ?? 0;
-  const windowMs = input.windowMs ?? monitors?.windowMs ?? DEFAULT_WINDOW_MS;
+  const windowMs = input.windowMs ?? monitors?.windowMs ?? input.defaultWindowMs ?? DEFAULT_WINDOW_MS;
   const fields = declared?.fields ?? [];
   const loadOptions = {
     fields: fields.map((f) => f.name),

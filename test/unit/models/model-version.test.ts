@@ -120,8 +120,9 @@ describe('monitors as code', () => {
   it('keeps every default when nothing is set', () => {
     const r = resolveMonitors({});
     expect(r.config.pValue).toEqual(DEFAULT_MONITOR_CONFIG.pValue);
-    expect(r.windowMs).toBe(86_400_000);
-    expect(r.cooldownMs).toBe(86_400_000);
+    // Unset: the deployment's window and cooldown apply (24 hours unless configured).
+    expect(r.windowMs).toBeUndefined();
+    expect(r.cooldownMs).toBeUndefined();
     expect(r.segmentMaxValues).toBe(10);
     expect(r.channels.alert).toEqual(['email', 'slack', 'webhook', 'console']);
   });

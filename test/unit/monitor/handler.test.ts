@@ -153,6 +153,10 @@ describe('readMonitorFunctionConfig', () => {
       metricsNamespace: 'Vigil',
       model: undefined,
       windowHours: 24,
+      windowLagSeconds: 0,
+      compaction: true,
+      engine: 'in-process',
+      athena: undefined,
     });
     expect(
       readMonitorFunctionConfig({
