@@ -25,14 +25,15 @@ function finite(n: number, what: string): number {
 }
 
 /**
- * Postgres's SELECT list of a plan (the row order rows.ts reads): per-dimension embedding columns
- * gathered into one float8[]; every identifier quoted.
+ * Postgres's SELECT list of a plan (the row order rows.ts reads): the embedding as its text form
+ * (per-dimension columns gathered into one float8[] first); every identifier quoted.
  */
 export function postgresSelectList(plan: ReadPlan): string {
   const q = quoteIdent;
   const parts = [q(plan.id), q(plan.timestamp.column), q(plan.label.column)];
-  if (plan.embedding.kind === 'list') parts.push(q(plan.embedding.column));
-  else parts.push(`ARRAY[${plan.embedding.columns.map(q).join(', ')}]::float8[]`);
+  // As text ({…}, […]): one split and Number() per value beats building a JS array per row.
+  if (plan.embedding.kind === 'list') parts.push(`${q(plan.embedding.column)}::text`);
+  else parts.push(`ARRAY[${plan.embedding.columns.map(q).join(', ')}]::float8[]::text`);
   if (plan.text) parts.push(q(plan.text));
   if (plan.score) parts.push(q(plan.score));
   for (const f of plan.fields) parts.push(q(f.column));

@@ -117,7 +117,7 @@ describe('SQL text of the window read', () => {
     ];
     const plan = planRead(parseSourceSpec(POSTGRES), m, columns);
     expect(postgresWindowQuery(plan, { table: 'public.preds' })).toBe(
-      'SELECT "rid", "ts", "lab", "emb", "txt", "conf", "language" FROM "public"."preds" ' +
+      'SELECT "rid", "ts", "lab", "emb"::text, "txt", "conf", "language" FROM "public"."preds" ' +
         'WHERE "ts" >= $1 AND "ts" < $2 ORDER BY "ts", "rid"',
     );
   });
