@@ -127,7 +127,8 @@ export function makeHandler(deps: MonitorDeps) {
             store: deps.store,
             model: { name: m.name, version: m.version, labels: m.labels ?? [] },
             now: end,
-            windowMs: deps.windowMs,
+            // The deployment's window; a model version's monitors.window wins over it.
+            defaultWindowMs: deps.windowMs,
             source: deps.source?.(m),
             config: deps.config,
             reportAssets: assets,

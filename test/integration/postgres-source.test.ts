@@ -258,7 +258,7 @@ describe('Postgres errors name the column or the connection', () => {
     const e = await errorOf(load(model(table('preds_real')), { env: { [ENV]: server.badPasswordUrl } }));
     expect(e).toMatchObject({
       code: 'SOURCE_UNAVAILABLE',
-      connection: `env:${ENV} (127.0.0.1:${server.port}/postgres)`,
+      connection: `env:${ENV} (127.0.0.1:${new URL(server.badPasswordUrl).port}/postgres)`,
     });
     expect(e.message).toContain('password authentication failed');
     expect(e.message).not.toContain('wrong-password');

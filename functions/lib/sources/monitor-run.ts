@@ -61,7 +61,11 @@ export async function runMonitorJobWithSource(
       : input.modelVersion;
   if (!declared?.source || !opts.sourceFor || input.source)
     return runMonitorJob({ ...input, modelVersion: declared });
-  const windowMs = input.windowMs ?? resolveMonitors(declared.monitors).windowMs ?? DEFAULT_WINDOW_MS;
+  const windowMs =
+    input.windowMs ??
+    resolveMonitors(declared.monitors).windowMs ??
+    input.defaultWindowMs ??
+    DEFAULT_WINDOW_MS;
   const end = input.now.getTime();
   const alertBase = {
     store: conditionalStoreOf(input.store),

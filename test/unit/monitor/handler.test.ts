@@ -46,6 +46,36 @@ afterEach(async () => {
 });
 
 describe('monitor handler', () => {
+  it("uses a model version's monitors.window over the deployment's default window", async () => {
+    // Prepare: a declared version whose monitors set a 6-hour window; the deployment says 24 hours.
+    const { declareModelVersion } = await import('../../../functions/lib/models/registry.ts');
+    const { parseModelVersion } = await import('../../../functions/lib/models/model-version.ts');
+    await declareModelVersion(
+      store,
+      parseModelVersion(
+        { labels: MODEL.labels, embedding_dim: 16, monitors: { window: '6h' } },
+        { name: MODEL.name, version: MODEL.version, now: new Date(0) },
+      ),
+    );
+    await store.putObject(baselineKey(MODEL.name, MODEL.version), encodePredictions(records(1, 60, 0)));
+    await store.putPredictions(records(3, 40, Date.parse(EVENT_TIME) - 3_600_000));
+    const handler = makeHandler({
+      store,
+      now: () => new Date(EVENT_TIME),
+      notifiers: [],
+      reportAssets: async () => ({ echartsJs: '' }),
+      windowMs: 24 * 3_600_000,
+      log: () => undefined,
+    });
+    // Act
+    const out = await handler({ time: EVENT_TIME });
+    // Assess
+    const report = JSON.parse(
+      new TextDecoder().decode((await store.getObject(out.runs[0].report as string)) ?? new Uint8Array()),
+    );
+    expect(report.window).toEqual({ start: '2026-03-01T18:00:00.000Z', end: '2026-03-02T00:00:00.000Z' });
+  });
+
   it('compacts the closed hours of the log before checking, and the window still sees every record', async () => {
     // Prepare: 120 records written as 12 requests (part files) in one closed hour.
     await store.putObject(baselineKey(MODEL.name, MODEL.version), encodePredictions(records(1, 150, 0)));
