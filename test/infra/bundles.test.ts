@@ -59,7 +59,7 @@ const packageOf = (spec: string) =>
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(packageOf(spec));
 
 describe('bundled handlers', () => {
-  it("bundles all five handlers (predict, log, feedback, monitor, notify-slack) into ESM index.mjs", () => {
+  it('bundles all five handlers (predict, log, feedback, monitor, notify-slack) into ESM index.mjs', () => {
     const fns = Object.values(synthed.service.findResources('AWS::Lambda::Function')) as Json[];
     expect(fns).toHaveLength(5);
     for (const fn of fns) {
