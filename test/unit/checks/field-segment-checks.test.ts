@@ -38,6 +38,28 @@ function rows(seed: number, n: number, shiftDe: number, prefix: string, premiumE
   });
 }
 
+/** One run over two windows with the declared fields, the projector off and `config` on top of the defaults. */
+function runOn(
+  reference: ReturnType<typeof windowFromRows>,
+  current: ReturnType<typeof windowFromRows>,
+  config: Parameters<typeof resolveMonitorConfig>[0],
+  actuals?: Map<string, string>,
+) {
+  return runMonitor({
+    model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
+    reference,
+    referenceKind: 'baseline',
+    current,
+    actuals,
+    window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
+    now: new Date('2026-12-02T00:00:00Z'),
+    seed: 0,
+    config: resolveMonitorConfig({ projectorMaxPoints: 100, ...config }),
+    fields: FIELDS,
+    projector: false,
+  });
+}
+
 describe('field drift checks', () => {
   it('pools categories seen fewer than 5 times into (other)', () => {
     const ref = [...Array(10).fill('en'), ...Array(6).fill('de'), 'xx', 'yy'];
@@ -91,18 +113,7 @@ describe('segment checks', () => {
   it('alerts on exactly the shifted segment, named in the check id, after the run-wide BH correction', () => {
     const reference = windowFromRows(rows(1, 600, 0, 'r'), 1000, 1, OPTIONS);
     const current = windowFromRows(rows(2, 600, 1.5, 'c'), 1000, 2, OPTIONS);
-    const report = runMonitor({
-      model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
-      reference,
-      referenceKind: 'baseline',
-      current,
-      window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
-      now: new Date('2026-12-02T00:00:00Z'),
-      seed: 0,
-      config: resolveMonitorConfig({ projectorMaxPoints: 100, embedding: { permutations: 1000 } }),
-      fields: FIELDS,
-      projector: false,
-    });
+    const report = runOn(reference, current, { embedding: { permutations: 1000 } });
     const verdict = (check: string) => report.findings.find((f) => f.check === check)?.verdict;
     expect(verdict('embedding_drift.mmd[language=de]')).not.toBe('ok');
     expect(verdict('prediction_drift.label_chi_square[language=de]')).toBe('alert');
@@ -127,18 +138,7 @@ describe('segment checks', () => {
     });
     const reference = windowFromRows(rows(1, 200, 0, 'r').map(strip), 500, 1, OPTIONS);
     const current = windowFromRows(rows(2, 200, 0, 'c').map(strip), 500, 2, OPTIONS);
-    const report = runMonitor({
-      model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
-      reference,
-      referenceKind: 'baseline',
-      current,
-      window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
-      now: new Date('2026-12-02T00:00:00Z'),
-      seed: 0,
-      config: resolveMonitorConfig({ projectorMaxPoints: 100, embedding: { permutations: 100 } }),
-      fields: FIELDS,
-      projector: false,
-    });
+    const report = runOn(reference, current, { embedding: { permutations: 100 } });
     const checks = report.findings.map((f) => f.check);
     for (const gone of [
       'prediction_drift.score_ks',
@@ -155,24 +155,12 @@ describe('segment checks', () => {
   it("follows the model version's settings: a switched-off check is gone, a moved threshold applies", () => {
     const reference = windowFromRows(rows(1, 300, 0, 'r'), 500, 1, OPTIONS);
     const current = windowFromRows(rows(2, 300, 0, 'c'), 500, 2, OPTIONS);
-    const report = runMonitor({
-      model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
-      reference,
-      referenceKind: 'baseline',
-      current,
-      window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
-      now: new Date('2026-12-02T00:00:00Z'),
-      seed: 0,
-      config: resolveMonitorConfig({
-        projectorMaxPoints: 100,
-        embedding: { permutations: 100 },
-        checks: {
-          'embedding_drift.domain_classifier': { enabled: false },
-          'embedding_drift.mmd': { warning: 0.2, alert: 0.1 },
-        },
-      }),
-      fields: FIELDS,
-      projector: false,
+    const report = runOn(reference, current, {
+      embedding: { permutations: 100 },
+      checks: {
+        'embedding_drift.domain_classifier': { enabled: false },
+        'embedding_drift.mmd': { warning: 0.2, alert: 0.1 },
+      },
     });
     const checks = report.findings.map((f) => f.check);
     expect(checks).not.toContain('embedding_drift.domain_classifier');
@@ -190,19 +178,7 @@ describe('the check catalog of monitors as code', () => {
     const reference = windowFromRows(rows(1, 300, 0, 'r'), 500, 1, OPTIONS);
     const current = windowFromRows(rows(2, 300, 1, 'c'), 500, 2, OPTIONS);
     const actuals = new Map(current.id.map((id, i) => [id, current.label[(i + 1) % current.size]]));
-    const report = runMonitor({
-      model: { name: 'reviews', version: '3', labels: ['NEGATIVE', 'POSITIVE'] },
-      reference,
-      referenceKind: 'baseline',
-      current,
-      actuals,
-      window: { start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' },
-      now: new Date('2026-12-02T00:00:00Z'),
-      seed: 0,
-      config: resolveMonitorConfig({ projectorMaxPoints: 100, embedding: { permutations: 100 } }),
-      fields: FIELDS,
-      projector: false,
-    });
+    const report = runOn(reference, current, { embedding: { permutations: 100 } }, actuals);
     const missing = [...new Set(report.findings.map((f) => baseCheckId(f.check)))].filter(
       (id) => !(id in CHECK_CATALOG),
     );
