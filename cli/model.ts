@@ -31,9 +31,8 @@ const USAGE = `usage: vigil model <create|list|show> [options]
   -h, --help                   show this help`;
 
 type Parsed =
-  | { action: 'create'; dataDir: string; body: Record<string, unknown>; name: string; version: string }
   | {
-      action: 'create-files';
+      action: 'create';
       dataDir: string;
       name: string;
       version: string;
@@ -94,7 +93,7 @@ export function parseModelArgs(argv: string[]): Parsed | 'help' {
     fields: values.field.map(parseFieldFlag),
   };
   return {
-    action: 'create-files',
+    action: 'create',
     dataDir,
     name: values.name,
     version: values.version,
@@ -190,12 +189,9 @@ export async function runModelCommand(
       deps.out(JSON.stringify(m, null, 2));
       return 0;
     }
-    const body: Record<string, unknown> =
-      parsed.action === 'create-files' ? { ...parsed.base } : { ...parsed.body };
-    if (parsed.action === 'create-files') {
-      if (parsed.config) body.monitors = await readJsonFile(parsed.config, '--config');
-      if (parsed.source) body.source = await readJsonFile(parsed.source, '--source');
-    }
+    const body: Record<string, unknown> = { ...parsed.base };
+    if (parsed.config) body.monitors = await readJsonFile(parsed.config, '--config');
+    if (parsed.source) body.source = await readJsonFile(parsed.source, '--source');
     const model = parseModelVersion(body, {
       name: parsed.name,
       version: parsed.version,
