@@ -102,41 +102,44 @@ function gramBody(): number[] {
   return [...uleb(body.length), ...body];
 }
 
-function gramModuleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]);
-  const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]);
-  const funcs = section(3, [1, 0]);
-  const exports = section(7, [1, ...name('gram'), 0x00, 0]);
-  const code = section(10, [1, ...gramBody()]);
+/**
+ * A module of one function `exported` with signature `type` (a functype, 0x60 …) and `body`, importing
+ * its memory as env.mem: the shape of every SIMD kernel here.
+ */
+export function singleFunctionModule(
+  exported: string,
+  type: number[],
+  body: number[],
+): Uint8Array<ArrayBuffer> {
+  const header = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
   return new Uint8Array([
-    0,
-    0x61,
-    0x73,
-    0x6d,
-    1,
-    0,
-    0,
-    0,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exports,
-    ...code,
+    ...header,
+    ...section(1, [1, ...type]),
+    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name(exported), 0x00, 0]),
+    ...section(10, [1, ...body]),
   ]);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function simdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(gramModuleBytes());
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: use the JavaScript kernel
+/** Compiles `bytes()` once; null where WebAssembly SIMD is missing (the caller uses its JavaScript kernel). */
+export function lazySimdModule(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(bytes());
+      } catch {
+        compiled = null;
+      }
     }
-  }
-  return compiled;
+    return compiled;
+  };
 }
+
+const simdModule = lazySimdModule(() =>
+  singleFunctionModule('gram', [0x60, 5, I32, I32, I32, I32, I32, 0], gramBody()),
+);
 
 /**
  * Row-major rows (n x d) in, the upper triangle (j >= i) of the n x n Gram matrix out; lower is
@@ -199,3 +202,6 @@ function gramJs(rows: Float64Array, n: number, d: number, firstRows: number): Fl
   }
   return g;
 }
+
+/** Whether this runtime compiled the SIMD Gram kernel (false means the JavaScript kernel runs). */
+export const gramSimdAvailable = (): boolean => simdModule() !== null;

@@ -4,7 +4,7 @@
  * strict upper triangle. Dense masked row dot products in float32 WebAssembly SIMD (f32x4) beat the scattered
  * reads of the pairwise loop; plain JavaScript is the fallback where WebAssembly SIMD is missing.
  */
-import { name, section, sleb, uleb } from './gram-simd.ts';
+import { lazySimdModule, singleFunctionModule, sleb, uleb } from './gram-simd.ts';
 
 const I32 = 0x7f;
 const F64 = 0x7c;
@@ -66,40 +66,9 @@ function body(): number[] {
   return [...uleb(all.length), ...all];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 1, F64]);
-  const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]);
-  const funcs = section(3, [1, 0]);
-  const exports = section(7, [1, ...name('within'), 0x00, 0]);
-  const code = section(10, [1, ...body()]);
-  return new Uint8Array([
-    0,
-    0x61,
-    0x73,
-    0x6d,
-    1,
-    0,
-    0,
-    0,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exports,
-    ...code,
-  ]);
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-function simdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const simdModule = lazySimdModule(() =>
+  singleFunctionModule('within', [0x60, 5, I32, I32, I32, I32, I32, 1, F64], body()),
+);
 
 export interface WithinSum {
   /** sum over ordered pairs a != b of `group` of K[a][b]; `group` holds distinct row indices. */
@@ -158,3 +127,6 @@ function withinSumJs(upper: Float64Array, n: number): WithinSum {
     },
   };
 }
+
+/** Whether this runtime compiled the SIMD within-sum kernel (false means the JavaScript kernel runs). */
+export const withinSumSimdAvailable = (): boolean => simdModule() !== null;
