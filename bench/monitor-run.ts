@@ -7,6 +7,8 @@
  * O(N) memory for the scalar columns (~100 bytes a record); embeddings are never held beyond one decoded
  * part file plus a fixed reservoir sample (1000 per window), so MMD (500/side), the domain classifier
  * (300/side) and the projector (2000 points) cost the same at 10k or 10M records.
+ * The projector's layout (PCA, UMAP, HDBSCAN) runs on a worker thread beside the checks: stage `checks`
+ * ends with the checks, stage `projector` is what the run still waited for the layout after them.
  * Run: node bin/run-ts.mjs bench/monitor-run.ts [--records 10000,100000] [--dim 768] [--source duckdb|log]
  * (`--child monitor --dir D` monitors an already generated directory.)
  */

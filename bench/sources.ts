@@ -126,7 +126,13 @@ async function childFloor(kind: string, rows: number, dir: string, url: string |
   let checked = 0;
   if (kind === 'parquet') {
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', threads: '1' });
+    const { ALLOCATOR_FLUSH } = await import('../functions/adapters/duckdb-settings.ts');
+    // The Parquet source's own settings (parquet-source.ts).
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: '512MB',
+      threads: '1',
+      ...ALLOCATOR_FLUSH,
+    });
     const con = await instance.connect();
     const r = await con.runAndReadAll(
       `SELECT count(*)::DOUBLE, sum(list_sum(embedding))::DOUBLE, sum(length(text))::DOUBLE FROM read_parquet('${join(dir, 'dataset')}/*.parquet')

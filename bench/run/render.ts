@@ -98,11 +98,11 @@ function compaction(j: Json): string[] {
 
 function monitorRun(lines: Json[]): string[] {
   return [
-    '| records in window | wall | CPU | peak RSS | load reference | load current | checks | write report | worst verdict |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| records in window | wall | CPU | peak RSS | load reference | load current | checks | projector (after checks) | write report | worst verdict |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...lines.map((l) => {
       const s = (l.stages ?? {}) as Json;
-      return `| ${l.records} | ${r(Number(l.ms) / 1000, 1)} s | ${r(Number(l.cpuMs) / 1000, 1)} s | ${l.maxRssMb} MB | ${s.load_reference} ms | ${s.load_current} ms | ${s.checks} ms | ${s.write_report} ms | ${l.worst} |`;
+      return `| ${l.records} | ${r(Number(l.ms) / 1000, 1)} s | ${r(Number(l.cpuMs) / 1000, 1)} s | ${l.maxRssMb} MB | ${s.load_reference} ms | ${s.load_current} ms | ${s.checks} ms | ${s.projector ?? '-'} ms | ${s.write_report} ms | ${l.worst} |`;
     }),
   ];
 }

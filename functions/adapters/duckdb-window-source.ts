@@ -16,6 +16,7 @@ import { type MonitorWindow, WindowAccumulator } from '../lib/monitor/window.ts'
 import { listPredictionKeys } from '../lib/records/read.ts';
 import type { ObjectStore } from '../lib/records/store.ts';
 import { materialise } from './duckdb-reader.ts';
+import { ALLOCATOR_FLUSH } from './duckdb-settings.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -43,7 +44,7 @@ async function columnsOf(
 }
 
 async function scanInto(paths: string[], range: WindowRange, acc: WindowAccumulator): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(':memory:', { ...ALLOCATOR_FLUSH });
   const con = await instance.connect();
   try {
     const files = `[${paths.map(sqlString).join(', ')}]`;

@@ -26,6 +26,7 @@ import {
   quoteIdent,
   readParquetCall,
 } from '../lib/sources/sql.ts';
+import { ALLOCATOR_FLUSH } from './duckdb-settings.ts';
 import {
   assertLocalRoot,
   type DatasetTree,
@@ -75,8 +76,9 @@ export function duckDbColumnKind(type: string): { kind: ColumnKind; length?: num
   return { kind: 'other' };
 }
 
-function floatList(v: DuckDBListVector, row: number): ArrayLike<number> | null {
-  if (v.getItem(row) === null) return null;
+/** A row of a list column as a view into the chunk's flat child (the row is known not to be NULL). */
+function floatList(v: DuckDBListVector, row: number): ArrayLike<number> {
+  // getItem would build, and cache for the whole chunk, a JS array of every value of every row.
   const offset = v.getEntryOffset(row);
   const length = v.getEntryLength(row);
   const child = v.childVector as DuckDBVector & { items?: unknown };
@@ -102,6 +104,7 @@ class Scan {
     const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: memoryLimit,
       threads: String(threads),
+      ...ALLOCATOR_FLUSH,
     });
     const con = await instance.connect();
     return new Scan(instance, con, readParquetCall(paths, hive));
@@ -130,22 +133,31 @@ class Scan {
     limit: number | null,
     visit: (values: unknown[]) => boolean | undefined,
   ): Promise<void> {
+    // A last column says which embeddings are NULL, so a row's list is read without building it.
+    const embeddingIsNull =
+      plan.embedding.kind === 'list' ? `${quoteIdent(plan.embedding.column)} IS NULL` : 'false';
     const sql =
-      `SELECT ${duckDbSelectList(plan)} FROM ${this.from}` +
+      `SELECT ${duckDbSelectList(plan)}, ${embeddingIsNull} FROM ${this.from}` +
       (where ? ` WHERE ${where}` : '') +
       (limit !== null ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '');
     const result = await this.con.stream(sql);
-    const width = result.columnCount;
+    const width = result.columnCount - 1;
     const values: unknown[] = new Array(width);
     for (
       let chunk = await result.fetchChunk();
       chunk && chunk.rowCount > 0;
       chunk = await result.fetchChunk()
     ) {
-      const vectors = Array.from({ length: width }, (_, i) => chunk.getColumnVector(i));
+      const vectors = Array.from({ length: width + 1 }, (_, i) => chunk.getColumnVector(i));
+      const isNull = vectors[width];
       for (let r = 0; r < chunk.rowCount; r++) {
-        for (let i = 0; i < width; i++)
-          values[i] = i === 3 ? floatList(vectors[i] as DuckDBListVector, r) : vectors[i].getItem(r);
+        for (let i = 0; i < width; i++) {
+          // The timestamp (1) is only filtered on, by DuckDB: rows.ts does not read it.
+          if (i === 1) values[i] = null;
+          else if (i === 3)
+            values[i] = isNull.getItem(r) ? null : floatList(vectors[i] as DuckDBListVector, r);
+          else values[i] = vectors[i].getItem(r);
+        }
         if (visit(values) === false) return;
       }
     }

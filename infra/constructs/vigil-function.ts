@@ -45,16 +45,58 @@ export interface VigilFunctionProps {
    * the bundle as node_modules/<path>, e.g. 'echarts/dist/echarts.min.js'. @default - none
    */
   readonly nodeModuleFiles?: readonly string[];
+  /**
+   * More entry points bundled beside index.mjs with the same esbuild settings, by output file name (paths
+   * relative to projectRoot), e.g. a worker thread's script:
+   * `{ 'projector-worker.mjs': 'functions/lib/report/projector-worker.ts' }`. @default - none
+   */
+  readonly extraEntries?: Readonly<Record<string, string>>;
 }
+
+const PLAIN_PATH = /^[@A-Za-z0-9._/-]+$/;
 
 /** Shell commands copying node_modules files into the bundle; paths are validated, not quoted. */
 export function copyNodeModuleFiles(inputDir: string, outputDir: string, files: readonly string[]): string[] {
   return files.map((file) => {
-    if (!/^[@A-Za-z0-9._/-]+$/.test(file) || file.includes('..')) {
+    if (!PLAIN_PATH.test(file) || file.includes('..')) {
       throw new Error(`nodeModuleFiles entry ${JSON.stringify(file)} must be a plain relative path`);
     }
     const dest = `${outputDir}/node_modules/${file}`;
     return `mkdir -p "${dest.slice(0, dest.lastIndexOf('/'))}" && cp "${inputDir}/node_modules/${file}" "${dest}"`;
+  });
+}
+
+/** Shell commands bundling each extra entry as the handler is bundled; names and paths are validated, not quoted. */
+export function bundleExtraEntries(
+  inputDir: string,
+  outputDir: string,
+  entries: Readonly<Record<string, string>>,
+): string[] {
+  return Object.entries(entries).map(([outfile, entry]) => {
+    if (!/^[A-Za-z0-9._-]+\.mjs$/.test(outfile)) {
+      throw new Error(
+        `extraEntries name ${JSON.stringify(outfile)} must be a plain file name ending in .mjs`,
+      );
+    }
+    if (!PLAIN_PATH.test(entry) || entry.includes('..') || entry.startsWith('/')) {
+      throw new Error(`extraEntries entry ${JSON.stringify(entry)} must be a plain relative path`);
+    }
+    const args = [
+      `"${inputDir}/${entry}"`,
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node22',
+      '--main-fields=module,main',
+      '--minify',
+      '--sourcemap',
+      '--sources-content=false',
+      '--log-level=warning',
+      `"--banner:js=${ESM_REQUIRE_BANNER}"`,
+      ...LAYER_PROVIDED_MODULES.map((m) => `--external:${m}`),
+      `"--outfile=${outputDir}/${outfile}"`,
+    ];
+    return `"${inputDir}/node_modules/.bin/esbuild" ${args.join(' ')}`;
   });
 }
 
@@ -95,8 +137,10 @@ export class VigilFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            copyNodeModuleFiles(inputDir, outputDir, props.nodeModuleFiles ?? []),
+          afterBundling: (inputDir, outputDir) => [
+            ...copyNodeModuleFiles(inputDir, outputDir, props.nodeModuleFiles ?? []),
+            ...bundleExtraEntries(inputDir, outputDir, props.extraEntries ?? {}),
+          ],
         },
       },
     });

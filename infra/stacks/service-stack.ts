@@ -189,6 +189,8 @@ export class ServiceStack extends Stack {
       layers: [duckdb.layer],
       // The HTML report inlines ECharts, read from the package at run time (functions/adapters/report-assets.ts).
       nodeModuleFiles: ['echarts/package.json', 'echarts/dist/echarts.min.js'],
+      // The projector's layout runs on a worker thread beside the checks (functions/lib/report/projector-thread.ts).
+      extraEntries: { 'projector-worker.mjs': 'functions/lib/report/projector-worker.ts' },
       // A failed run is not retried: the next scheduled run covers the same window again.
       retryAttempts: 0,
       environment: {

@@ -92,4 +92,17 @@ describe('bundled handlers', () => {
     expect(existsSync(join(dir, 'node_modules', 'echarts', 'dist', 'echarts.min.js'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules', 'echarts', 'package.json'))).toBe(true);
   });
+
+  it("bundles the projector's worker thread beside the monitor's bundle, needing no package of its own", () => {
+    const monitor = (Object.values(synthed.service.findResources('AWS::Lambda::Function')) as Json[]).find(
+      (fn) => String((fn.Properties as Json).Description).includes('monitoring run'),
+    );
+    const worker = join(assetDir(monitor as Json), 'projector-worker.mjs');
+    expect(existsSync(worker)).toBe(true);
+    const code = readFileSync(worker, 'utf8');
+    expect(externalSpecifiers(code).filter((s) => !isBuiltin(s))).toEqual([]);
+    // The bundle looks for the worker under this name (functions/lib/report/projector-thread.ts).
+    const index = readFileSync(join(assetDir(monitor as Json), 'index.mjs'), 'utf8');
+    expect(index).toContain('projector-worker.mjs');
+  });
 });

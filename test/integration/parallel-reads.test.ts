@@ -97,7 +97,7 @@ describe('bounded-concurrency reads with a 10 ms GET (in-process store)', () => 
     });
     const one = await timedRead(jittery, 1);
     const many = await timedRead(jittery, 32);
-    expect(many.window.id).toEqual(one.window.id);
+    expect([...many.window.id]).toEqual([...one.window.id]);
     expect(many.window.sample.index).toEqual(one.window.sample.index);
   });
 });

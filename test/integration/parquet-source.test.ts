@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkDeclaredSource,
@@ -77,8 +78,8 @@ async function load(m: ModelVersion, clients: SourceClients = { env: {} }): Prom
 
 function expectWindowOf(w: MonitorWindow, expected: ConnectedRecord[]): void {
   expect(w.size).toBe(expected.length);
-  expect(w.id).toEqual(expected.map((r) => r.id));
-  expect(w.label).toEqual(expected.map((r) => r.label));
+  expect([...w.id]).toEqual(expected.map((r) => r.id));
+  expect([...w.label]).toEqual(expected.map((r) => r.label));
   expect(Array.from(w.score)).toEqual(expected.map((r) => r.score));
   expect(w.fields.language).toEqual(expected.map((r) => r.language));
   const sum = new Float64Array(DIM);
@@ -181,7 +182,7 @@ describe('Parquet shapes written by DuckDB, local disk', () => {
       }),
     );
     expect(w.size).toBe(IN_WINDOW.length);
-    expect(w.id).toEqual(IN_WINDOW.map((r) => r.id));
+    expect([...w.id]).toEqual(IN_WINDOW.map((r) => r.id));
     expect(w.files).toBe(2);
   }, 60_000);
 });
@@ -276,6 +277,38 @@ describe('Parquet errors name the column or the location', () => {
     );
     expect(e).toMatchObject({ code: 'SOURCE_SCHEMA_ERROR', column: 'vec' });
     expect(e.message).toContain('has 100 values; the model version declares 384');
+  }, 60_000);
+
+  it('a NULL embedding, and an empty one, each named for what it is', async () => {
+    // Regression guard: the reader tells NULL from empty by a flag column, not by building each list.
+    const write = async (name: string, vec: string) => {
+      const d = join(root, name);
+      await mkdir(d, { recursive: true });
+      const instance = await DuckDBInstance.create(':memory:');
+      const con = await instance.connect();
+      await con.run(
+        `COPY (SELECT 'p-' || i AS prediction_id, TIMESTAMP '2026-12-01 02:30:00' + INTERVAL (i) MINUTE AS created_at,
+           'positive' AS predicted_label, CASE WHEN i = 2 THEN ${vec} ELSE list_transform(range(${DIM}), x -> 0.5::FLOAT) END AS vec,
+           'text' AS review_text, 0.9::DOUBLE AS confidence, 'en' AS lang FROM range(4) t(i))
+         TO '${join(d, 'part.parquet')}' (FORMAT parquet)`,
+      );
+      con.closeSync();
+      instance.closeSync();
+      return d;
+    };
+    const nulled = await write('null-vec', 'NULL::FLOAT[]');
+    const empty = await write('empty-vec', '[]::FLOAT[]');
+    const at = (uri: string) => model({ type: 'parquet', uri, layout: 'flat', columns: shapeColumns(opts) });
+    expect(await errorOf(load(at(nulled)))).toEqual({
+      code: 'SOURCE_SCHEMA_ERROR',
+      column: 'vec',
+      message: 'row p-2: the embedding column vec is null',
+    });
+    expect(await errorOf(load(at(empty)))).toEqual({
+      code: 'SOURCE_SCHEMA_ERROR',
+      column: 'vec',
+      message: `row p-2: the embedding column vec has 0 values; the model version declares ${DIM}`,
+    });
   }, 60_000);
 
   it('per-dimension columns short of the declared width', async () => {

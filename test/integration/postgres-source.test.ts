@@ -77,8 +77,8 @@ async function load(m: ModelVersion, clients: SourceClients = { env }): Promise<
 }
 
 function expectWindowOf(w: MonitorWindow, expected: ConnectedRecord[]): void {
-  expect(w.id).toEqual(expected.map((r) => r.id));
-  expect(w.label).toEqual(expected.map((r) => r.label));
+  expect([...w.id]).toEqual(expected.map((r) => r.id));
+  expect([...w.label]).toEqual(expected.map((r) => r.label));
   expect(Array.from(w.score)).toEqual(expected.map((r) => r.score));
   expect(w.fields.language).toEqual(expected.map((r) => r.language));
   const sum = new Float64Array(DIM);

@@ -4,17 +4,29 @@
  * it: against an SST-2 dev baseline they get more confident scores and other embeddings, a real
  * difference every run at n = 1,000 flags (reported below as "dev baseline", without a bar). The bars
  * therefore use two disjoint random draws of whole SST-2 train sentences (punctuation-final rows no
- * other row contains) per run: reference 872 (the size of dev), current n, with 10% or 5% of the
+ * other row contains) per run: a reference of 4,000 and a current window of n, with 10% or 5% of the
  * current swapped for sentences of another domain (UCI amazon / yelp, the demo corpus's restaurant,
- * phone and news texts; UCI imdb, movie reviews like SST-2, is reported without a bar). Bars: any
- * check alerts in >= 90% of runs at 10% and >= 50% at 5% (n = 1,000); with no new text, any alert of
- * the run in <= 5% of >= 200 runs at n = 200 and at n = 1,000 (plus the 95% sampling margin). The
- * false-alarm bars decide pass/fail; the power bars are printed as met or MISSED (open target).
+ * phone and news texts; UCI imdb, movie reviews like SST-2, is reported without a bar).
+ *
+ * Why 4,000 and not the 872 of SST-2 dev: a word that only the new texts use ("phone" in 12 of 100
+ * amazon sentences) is evidence of strength (n / (n + N_ref))^count under the null — 0.53^12 = 5e-4
+ * with 872 reference texts, 0.2^12 = 4e-9 with 4,000 — so a baseline several times the window is
+ * what makes a 10% admixture visible in words; a user's baseline (validation traffic, a week of
+ * logs) is usually that large. The 10% cells are also run against 872 reference texts and reported
+ * without a bar, so the effect of the reference size stays visible.
+ *
+ * Bars: any check alerts in >= 90% of runs at 10% and >= 50% at 5% (n = 1,000); with no new text,
+ * any alert of the run in <= 5% of >= 200 runs at n = 200 and at n = 1,000 (plus the 95% sampling
+ * margin). Every bar decides pass/fail except the open power targets below (printed as met or MISSED).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadTextClassifier } from '../../functions/lib/inference/index.ts';
-import { DEFAULT_MONITOR_CONFIG } from '../../functions/lib/monitor/config.ts';
+import {
+  DEFAULT_MONITOR_CONFIG,
+  referenceSampleCapacity,
+  windowSampleCapacity,
+} from '../../functions/lib/monitor/config.ts';
 import { runMonitor } from '../../functions/lib/monitor/run.ts';
 import type { MonitorReport } from '../../functions/lib/monitor/types.ts';
 import type { WindowRow } from '../../functions/lib/monitor/window.ts';
@@ -33,7 +45,17 @@ import {
 } from './monitor-datasets.ts';
 import type { Evaluation } from './types.ts';
 
-const REFERENCE_SIZE = 872;
+/** Reference texts of the bar cells: a baseline several times the window (see the module comment). */
+const REFERENCE_SIZE = 4000;
+/** The size of SST-2 dev, the reference of the issue's own measurement: reported for the 10% cells, no bar. */
+const SMALL_REFERENCE_SIZE = 872;
+/**
+ * Power cells not yet met (issue 13 stays open for them): 5% of UCI review sentences, i.e. 50 texts
+ * whose shared words ("phone" in ~8 of them) are as strong as the null's best word in many draws, and
+ * whose embeddings (this CNN's 128 dimensions) sit among SST-2's: the share of current neighbours of a
+ * new text is the same as an SST-2 text's (0.32 vs 0.33 at k = 10). Reported, not a gate.
+ */
+const OPEN_POWER_TARGETS = new Set(['uci amazon_cells 5.0%', 'uci yelp 5.0%']);
 const DEMO_CORPUS = fileURLToPath(new URL('../../data/demo-corpus.jsonl', import.meta.url));
 
 export interface AdmixtureOptions {
@@ -48,7 +70,7 @@ export interface AdmixtureOptions {
   n?: number;
   /** Window sizes of the false-alarm runs. @default [200, 1000] */
   nullSizes?: number[];
-  /** SST-2 train sentences embedded (the pool both windows are drawn from). @default 4000 */
+  /** SST-2 train sentences embedded (the pool both windows are drawn from). @default 6000 */
   poolSize?: number;
   /** Runs of the dev-baseline variant at n = 200 (reported, no bar). @default 20 */
   devRuns?: number;
@@ -100,9 +122,9 @@ function monitor(
 ): MonitorReport {
   return runMonitor({
     model,
-    reference: toWindow(ref, seed),
+    reference: toWindow(ref, seed, referenceSampleCapacity(DEFAULT_MONITOR_CONFIG)),
     referenceKind: 'baseline',
-    current: toWindow(cur, seed + 1),
+    current: toWindow(cur, seed + 1, windowSampleCapacity(DEFAULT_MONITOR_CONFIG)),
     window: { start: 'admixture', end: String(seed) },
     now: new Date(0),
     seed,
@@ -143,7 +165,7 @@ export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {})
       try {
         dev = await embedTexts(classifier, readSst2(datasetsDir, 'dev'), 'dev');
         const sentences = sst2Sentences(readSst2(datasetsDir, 'train'));
-        held = await embedTexts(classifier, drawRows(sentences, options.poolSize ?? 4000, rng), 'held');
+        held = await embedTexts(classifier, drawRows(sentences, options.poolSize ?? 6000, rng), 'held');
         for (const d of ['amazon_cells', 'yelp', 'imdb'] as const) {
           cells.push({
             domain: `uci ${d}`,
@@ -162,36 +184,39 @@ export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {})
       const lines = [
         `SST-2 train sentences ${held.length} (reference ${REFERENCE_SIZE} and current drawn disjoint each run), dev ${dev.length}; ${model.name} ${model.version}; embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       ];
-      // The false-alarm bars gate (a regression there is a bug); the power bars are issue 13's open
-      // target: reported as met or MISSED on every run, not a gate until they are met.
+      // Every bar gates except the open power targets, which are reported as met or MISSED.
       let passed = true;
       const missedPower: string[] = [];
       const started = performance.now();
       let run = 0;
-      for (const cell of cells) {
-        for (const share of shares) {
-          let hits = 0;
-          const byCheck = new Map<string, number>();
-          for (let r = 0; r < reps; r++) {
-            const [ref, sst] = randomSplit(held, [REFERENCE_SIZE, n], rng);
-            const report = monitor(model, ref, mixed(sst, cell.pool, n, share, rng), seed + 7 * ++run);
-            const a = alerts(report);
-            if (a.length > 0) hits++;
-            for (const c of a) byCheck.set(c, (byCheck.get(c) ?? 0) + 1);
-          }
-          const bar = share >= 0.1 ? 0.9 : 0.5;
-          const ok = hits / reps >= bar;
-          if (cell.bar && !ok) missedPower.push(`${cell.domain} ${pct(share)}`);
-          const top = [...byCheck]
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 4)
-            .map(([c, k]) => `${c} ${k}`)
-            .join(', ');
-          lines.push(
-            `${cell.domain} ${pct(share)} of n=${n}: alerted ${hits}/${reps} (${cell.bar ? `bar ${pct(bar)} ${ok ? 'met' : 'MISSED'}` : 'no bar'}); by check: ${top || 'none'}`,
-          );
+      const powerCell = (cell: Cell, share: number, referenceSize: number, withBar: boolean) => {
+        let hits = 0;
+        const byCheck = new Map<string, number>();
+        for (let r = 0; r < reps; r++) {
+          const [ref, sst] = randomSplit(held, [referenceSize, n], rng);
+          const report = monitor(model, ref, mixed(sst, cell.pool, n, share, rng), seed + 7 * ++run);
+          const a = alerts(report);
+          if (a.length > 0) hits++;
+          for (const c of a) byCheck.set(c, (byCheck.get(c) ?? 0) + 1);
         }
-      }
+        const bar = share >= 0.1 ? 0.9 : 0.5;
+        const ok = hits / reps >= bar;
+        const cellName = `${cell.domain} ${pct(share)}`;
+        if (withBar && !ok) {
+          if (OPEN_POWER_TARGETS.has(cellName)) missedPower.push(cellName);
+          else passed = false;
+        }
+        const top = [...byCheck]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([c, k]) => `${c} ${k}`)
+          .join(', ');
+        lines.push(
+          `${cell.domain} ${pct(share)} of n=${n}, reference ${referenceSize}: alerted ${hits}/${reps} (${withBar ? `bar ${pct(bar)} ${ok ? 'met' : 'MISSED'}` : 'no bar'}); by check: ${top || 'none'}`,
+        );
+      };
+      for (const cell of cells) for (const share of shares) powerCell(cell, share, REFERENCE_SIZE, cell.bar);
+      for (const cell of cells) if (cell.bar) powerCell(cell, 0.1, SMALL_REFERENCE_SIZE, false);
       for (const size of nullSizes) {
         let any = 0;
         const byCheck = new Map<string, number>();
@@ -227,7 +252,7 @@ export function createMonitorAdmixtureEvaluation(options: AdmixtureOptions = {})
       lines.push(
         missedPower.length === 0
           ? 'power bars: all met'
-          : `power bars MISSED (tracked target of issue 13, not a gate): ${missedPower.join('; ')}`,
+          : `open power targets MISSED (issue 13, reported, not a gate): ${missedPower.join('; ')}`,
       );
       return { passed, lines };
     },

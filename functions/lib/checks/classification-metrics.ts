@@ -1,4 +1,5 @@
 /** Accuracy, macro F1, per-class precision/recall and the confusion matrix of labelled predictions. */
+import type { RowColumn } from '../monitor/window.ts';
 
 export interface ClassificationMetrics {
   labelled: number;
@@ -12,19 +13,20 @@ export interface ClassificationMetrics {
   confusion: { labels: string[]; matrix: number[][] };
 }
 
-/** Pairs of (predicted, actual) for every id of `ids` that has a true label. */
+/** Pairs of (predicted, actual) for every id of `ids` (a window's column) that has a true label. */
 export function joinActuals(
-  ids: readonly string[],
-  predicted: readonly string[],
+  ids: RowColumn<string>,
+  predicted: RowColumn<string>,
   actuals: ReadonlyMap<string, string>,
 ): { predicted: string[]; actual: string[]; index: number[] } {
   const p: string[] = [];
   const a: string[] = [];
   const index: number[] = [];
+  if (actuals.size === 0) return { predicted: p, actual: a, index };
   for (let i = 0; i < ids.length; i++) {
-    const truth = actuals.get(ids[i]);
+    const truth = actuals.get(ids.get(i));
     if (truth !== undefined) {
-      p.push(predicted[i]);
+      p.push(predicted.get(i));
       a.push(truth);
       index.push(i);
     }

@@ -1,7 +1,7 @@
 /** What every check reads: both windows, the model's labels, the run's config and seed. */
 import type { FieldSpec } from '../models/model-version.ts';
 import type { MonitorConfig } from '../monitor/config.ts';
-import type { MonitorWindow } from '../monitor/window.ts';
+import type { LabelColumn, MonitorWindow } from '../monitor/window.ts';
 
 export interface CheckContext {
   reference: MonitorWindow;
@@ -22,14 +22,16 @@ export interface CheckContext {
   segmentMaxValues?: number;
 }
 
-/** Counts of each of `labels` in `values`, in that order. */
-export function labelCounts(values: readonly string[], labels: readonly string[]): number[] {
+/** Counts of each of `labels` in a window's label column, in that order. */
+export function labelCounts(column: LabelColumn, labels: readonly string[]): number[] {
   const at = new Map(labels.map((l, i) => [l, i]));
+  const byCode = new Array<number>(column.values.length).fill(0);
+  for (let row = 0; row < column.length; row++) byCode[column.code(row)]++;
   const counts = new Array<number>(labels.length).fill(0);
-  for (const v of values) {
+  column.values.forEach((v, code) => {
     const i = at.get(v);
-    if (i !== undefined) counts[i]++;
-  }
+    if (i !== undefined) counts[i] += byCode[code];
+  });
   return counts;
 }
 
@@ -38,7 +40,8 @@ export function labelUniverse(modelLabels: readonly string[], ...windows: Monito
   const out = [...modelLabels];
   const seen = new Set(out);
   for (const w of windows) {
-    for (const l of w.label) {
+    // The distinct labels in order of first appearance: the order a walk over every row would add them.
+    for (const l of w.label.values) {
       if (!seen.has(l)) {
         seen.add(l);
         out.push(l);

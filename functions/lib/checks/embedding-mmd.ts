@@ -117,8 +117,8 @@ export function embeddingMmdChecks(ctx: CheckContext): DraftFinding[] {
     return labelIds.get(l) as number;
   };
   const strata = Int32Array.from([
-    ...Array.from(r0.windowRows, (row) => stratum(reference.label[row])),
-    ...Array.from(c0.windowRows, (row) => stratum(current.label[row])),
+    ...Array.from(r0.windowRows, (row) => stratum(reference.label.get(row))),
+    ...Array.from(c0.windowRows, (row) => stratum(current.label.get(row))),
   ]);
   const { plain: r, stratified: s } = mmdWithStrata(ref, cur, strata, {
     permutations: config.embedding.permutations,

@@ -27,7 +27,7 @@ export function unknownTokenRate(w: MonitorWindow): number {
 
 /** Share of records whose text (by hash) already appeared earlier in the window. */
 export function duplicateShare(w: MonitorWindow): number {
-  return w.size > 0 ? (w.size - new Set(w.textSha256).size) / w.size : 0;
+  return w.size > 0 ? (w.size - w.textSha256.distinctCount()) / w.size : 0;
 }
 
 interface RateSpec {

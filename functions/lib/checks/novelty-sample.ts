@@ -24,8 +24,8 @@ export function sampledRecords(w: MonitorWindow): SampledRecord[] {
     const t = ids?.get(row);
     out.push({
       row,
-      id: w.id[row],
-      label: w.label[row],
+      id: w.id.get(row),
+      label: w.label.get(row),
       text: w.sampleText.get(row) ?? null,
       tokenIds: t && t.length > 0 ? Array.from(t) : null,
       embedding: w.sample.vectors.subarray(s * w.dim, (s + 1) * w.dim),

@@ -10,7 +10,7 @@ import type { MonitorConfig } from '../monitor/config.ts';
 import type { NoveltyRecord, NoveltyReport, NoveltySpaceSummary } from '../monitor/novelty-types.ts';
 import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
 import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
-import { createRng, shuffleInPlace } from '../stats/rng.ts';
+import { createRng, sampleIndices, shuffleInPlace } from '../stats/rng.ts';
 import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
 import { wordExcessTest } from '../stats/word-excess.ts';
 import { characteristicWords } from './characteristic-words.ts';
@@ -48,14 +48,40 @@ function tokenScores(fit: SampledRecord[], cal: SampledRecord[], cur: SampledRec
   };
 }
 
-function embeddingScores(fit: SampledRecord[], cal: SampledRecord[], cur: SampledRecord[], k: number) {
+/** At most `max` of `rows`, a seeded uniform choice in their order (all of them when they fit). */
+function capped<T>(rows: T[], max: number, seed: number): T[] {
+  if (rows.length <= max) return rows;
+  const picked = sampleIndices(createRng(seed), rows.length, max);
+  return Array.from(picked, (i) => rows[i]);
+}
+
+/**
+ * Nearest-neighbour distances of the calibration part and the current records to the fit part. The
+ * reference parts are capped (`maxPerPart` each, a seeded uniform subsample: the calibration scores
+ * stay exchangeable with the current ones), since the search is quadratic and a larger reference
+ * sample serves the word tests.
+ */
+function embeddingScores(
+  fit: SampledRecord[],
+  cal: SampledRecord[],
+  cur: SampledRecord[],
+  k: number,
+  maxPerPart: number,
+  seed: number,
+) {
   if (fit.length === 0 || fit[0].embedding.length === 0) return null;
+  const fitRows = capped(fit, maxPerPart, seed);
+  const calRows = capped(cal, maxPerPart, seed + 1);
   const d = knnCosineDistance(
-    fit.map((r) => r.embedding),
-    [...cal, ...cur].map((r) => r.embedding),
+    fitRows.map((r) => r.embedding),
+    [...calRows, ...cur].map((r) => r.embedding),
     k,
   );
-  return { basis: 'cosine_knn', calibration: d.slice(0, cal.length), current: d.slice(cal.length) };
+  return {
+    basis: 'cosine_knn',
+    calibration: d.slice(0, calRows.length),
+    current: d.slice(calRows.length),
+  };
 }
 
 const int = (v: number) => v.toLocaleString('en-US');
@@ -145,8 +171,60 @@ function spaceDrafts(
 }
 
 /**
- * The word-excess permutation test over every sampled text of both windows: words that turn up in
- * more current texts than chance allows (a new kind of text brings its own vocabulary).
+ * Texts as ids of their tokens and of their adjacent token pairs: new kinds of text bring their own
+ * phrases as well as their own words (the demo corpus's templated news and reviews: 5% of a window
+ * is found in 10 of 10 runs with pairs, 3 of 10 without, with no false alarm in 20 runs, measured for
+ * issue 13). `names` turns an id back into "word" or "first second".
+ */
+class PhraseVocabulary {
+  private readonly words = new Map<Token, number>();
+  private readonly wordNames: Token[] = [];
+  /** Pair key (first word id * 2^24 + second) to id; ids are shared with the words. */
+  private readonly pairs = new Map<number, number>();
+  private readonly pairNames = new Map<number, [number, number]>();
+  private size = 0;
+
+  private word(t: Token): number {
+    let id = this.words.get(t);
+    if (id === undefined) {
+      id = this.size++;
+      this.words.set(t, id);
+      this.wordNames[id] = t;
+    }
+    return id;
+  }
+
+  encode(doc: readonly Token[]): Int32Array {
+    const out = new Int32Array(doc.length * 2 - 1);
+    let prev = -1;
+    for (let i = 0; i < doc.length; i++) {
+      const w = this.word(doc[i]);
+      out[i] = w;
+      if (prev >= 0) {
+        const key = prev * 2 ** 24 + w;
+        let id = this.pairs.get(key);
+        if (id === undefined) {
+          id = this.size++;
+          this.pairs.set(key, id);
+          this.pairNames.set(id, [prev, w]);
+        }
+        out[doc.length + i - 1] = id;
+      }
+      prev = w;
+    }
+    return out;
+  }
+
+  name(id: number): string {
+    const pair = this.pairNames.get(id);
+    const wordName = (w: number) => String(this.wordNames[w]);
+    return pair ? `${wordName(pair[0])} ${wordName(pair[1])}` : wordName(id);
+  }
+}
+
+/**
+ * The word-excess permutation test over every sampled text of both windows: words and word pairs
+ * that turn up in more current texts than chance allows (a new kind of text brings its own vocabulary).
  */
 function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRecord[]): DraftFinding {
   const base = pValueTestBase(ctx, {
@@ -157,21 +235,12 @@ function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRe
     maxVerdict: 'alert',
   });
   const useIds = [...ref, ...cur].every((r) => r.tokenIds !== null) && ref.length + cur.length > 0;
-  const vocab = new Map<Token, number>();
+  const vocab = new PhraseVocabulary();
   const ids = (rs: SampledRecord[]) =>
     rs
       .map((r) => recordTokens(r, useIds))
       .filter((d): d is Token[] => d !== null && d.length > 0)
-      .map((d) =>
-        Int32Array.from(d, (t) => {
-          let id = vocab.get(t);
-          if (id === undefined) {
-            id = vocab.size;
-            vocab.set(t, id);
-          }
-          return id;
-        }),
-      );
+      .map((d) => vocab.encode(d));
   const refDocs = ids(ref);
   const curDocs = ids(cur);
   const min = ctx.config.minDriftSampleSize;
@@ -180,12 +249,12 @@ function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRe
   const cfg = ctx.config.novelty;
   const r = wordExcessTest(refDocs, curDocs, {
     top: cfg.wordTop,
+    exactTop: cfg.wordExactTop,
     minCount: cfg.minWordCount,
     permutations: cfg.wordPermutations,
     earlyStop: ctx.config.embedding.earlyStop,
     seed: ctx.seed + 17,
   });
-  const names = [...vocab.keys()];
   // The five most characteristic words of the current window (log-odds, Monroe et al.), with counts.
   const top = (characteristicWords(ctx)?.current ?? [])
     .slice(0, 5)
@@ -196,16 +265,19 @@ function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRe
     value: r.statistic,
     pValue: r.pValue,
     insufficient: false,
-    describe: `words turn up in more current texts than chance allows (sum of the top ${cfg.wordTop} excess z-scores ${formatNumber(r.statistic)}); characteristic words (current vs reference count): ${top.join(', ') || 'none'}`,
+    describe: `words turn up in more current texts than chance allows (top ${cfg.wordTop} excess z-scores sum to ${formatNumber(r.statistic)}, top ${cfg.wordExactTop} exact tails to ${formatNumber(r.exactStatistic)} nats); characteristic words (current vs reference count): ${top.join(', ') || 'none'}`,
     details: {
       basis: useIds ? 'model_token_ids' : 'words',
       permutations: r.permutations,
       stoppedEarly: r.stoppedEarly,
+      exactStatistic: r.exactStatistic,
+      combined: r.combined,
       words: r.words.map((w) => ({
-        token: names[w.token],
+        token: vocab.name(w.token),
         current: w.current,
         reference: w.reference,
         z: w.z,
+        pValue: w.pValue,
       })),
     },
   };
@@ -238,7 +310,9 @@ export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
   const cal = Array.from(order.subarray(nFit), (i) => ref[i]);
   const dimsMatch = ctx.reference.dim > 0 && ctx.current.dim === ctx.reference.dim;
   const tokens = tokenScores(fit, cal, cur, cfg.smoothing);
-  const embeddings = dimsMatch ? embeddingScores(fit, cal, cur, cfg.neighbours) : null;
+  const embeddings = dimsMatch
+    ? embeddingScores(fit, cal, cur, cfg.neighbours, cfg.embeddingMaxPerPart, ctx.seed + 19)
+    : null;
   const words = wordExcessDraft(ctx, ref, cur);
   const t = spaceDrafts(ctx, 'tokens', tokens, alpha);
   const e = spaceDrafts(ctx, 'embeddings', embeddings, alpha);

@@ -57,10 +57,10 @@ export function referenceCalibration(ctx: CheckContext): Calibration | null {
   const scores: number[] = [];
   const correct: boolean[] = [];
   for (let i = 0; i < reference.size; i++) {
-    const truth = referenceActuals.get(reference.id[i]);
+    const truth = referenceActuals.get(reference.id.get(i));
     if (truth === undefined) continue;
     scores.push(reference.score[i]);
-    correct.push(truth === reference.label[i]);
+    correct.push(truth === reference.label.get(i));
   }
   if (scores.length < config.minPerformanceSampleSize) return null;
   return fitCalibration(scores, correct, config.performance.calibrationBins);

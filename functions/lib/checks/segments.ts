@@ -40,13 +40,13 @@ export function segmentWindow(w: MonitorWindow, field: string, value: string): M
   const unknown = Float64Array.from(pick(w.unknownTokenRatio));
   return {
     size: rows.length,
-    id: pick(w.id),
-    label: pick(w.label),
+    id: w.id.pick(rows),
+    label: w.label.pick(rows),
     score,
     textChars,
     truncated: Uint8Array.from(pick(w.truncated)),
     unknownTokenRatio: unknown,
-    textSha256: pick(w.textSha256),
+    textSha256: w.textSha256.pick(rows),
     present: {
       score: score.filter((v) => !Number.isNaN(v)).length,
       text: textChars.filter((v) => !Number.isNaN(v)).length,

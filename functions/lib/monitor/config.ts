@@ -110,6 +110,19 @@ export interface MonitorConfig {
     maxTextChars: number;
     /** Word-excess test: the largest word z-scores summed. @default 20 */
     wordTop: number;
+    /**
+     * Reference texts (with tokens and embeddings) the novelty and word tests read: the reference
+     * window keeps a sample this large (the current window keeps its usual one). A word seen only in
+     * current texts is evidence in proportion to how small the current's share of both samples is, so
+     * a reference several times the window makes a 10% admixture of new text visible (issue 13's
+     * admixture evaluation: 872 reference texts catch UCI reviews in about 1 run of 10, 4,000 in 9–10).
+     * @default 5000
+     */
+    referenceSample: number;
+    /** Reference embeddings in each part (fit, calibration) of the embedding novelty's nearest-neighbour search. @default 1000 */
+    embeddingMaxPerPart: number;
+    /** Word-excess test: the largest exact tail surprisals summed (the statistic for words only new texts use). @default 5 */
+    wordExactTop: number;
     /** Word-excess test: most permutations (Besag-Clifford stopping as the MMD's); 5,000 lets it show p = 2e-4, small enough to alert after the run's BH correction on its own. @default 5000 */
     wordPermutations: number;
   };
@@ -162,7 +175,10 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     examples: 3,
     maxTextChars: 280,
     wordTop: 20,
+    wordExactTop: 5,
     wordPermutations: 5000,
+    referenceSample: 5000,
+    embeddingMaxPerPart: 1000,
   },
   projectorMaxPoints: 2000,
   histogramBins: 20,
@@ -195,4 +211,9 @@ export function windowSampleCapacity(config: MonitorConfig): number {
     config.embedding.domainClassifierMaxPerSide,
     Math.ceil(config.projectorMaxPoints / 2),
   );
+}
+
+/** The reference window's sample: the window's, or the novelty tests' larger reference sample. */
+export function referenceSampleCapacity(config: MonitorConfig): number {
+  return Math.max(windowSampleCapacity(config), config.novelty.referenceSample);
 }

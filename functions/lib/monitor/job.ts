@@ -13,12 +13,18 @@ import { resolveMonitors } from '../models/monitors.ts';
 import { readModelVersion } from '../models/registry.ts';
 import type { RecordStore } from '../records/store.ts';
 import { type ReportAssets, renderReportHtml } from '../report/html.ts';
-import { DEFAULT_MONITOR_CONFIG, type MonitorConfig, windowSampleCapacity } from './config.ts';
+import { openProjectorThread, type ProjectorThread, WORKER_MIN_POINTS } from '../report/projector-thread.ts';
+import {
+  DEFAULT_MONITOR_CONFIG,
+  type MonitorConfig,
+  referenceSampleCapacity,
+  windowSampleCapacity,
+} from './config.ts';
 import { loadReportHistory, usualVolume } from './history.ts';
 import { baselineKey, baselineLabelsKey, reportKeys } from './keys.ts';
 import { accumulateFiles, actualsById, baselineLabels } from './load.ts';
 import { logWindowSource } from './log-source.ts';
-import { runMonitor } from './run.ts';
+import { runMonitorConcurrently } from './run.ts';
 import type { WindowSource } from './source.ts';
 import type { MonitorReport, WindowRange } from './types.ts';
 import { type MonitorWindow, WindowAccumulator } from './window.ts';
@@ -96,6 +102,18 @@ export function conditionalStoreOf(store: RecordStore): ConditionalStore {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobResult> {
+  let projectorThread: ProjectorThread | undefined;
+  try {
+    return await runJob(input, () => {
+      projectorThread = openProjectorThread();
+      return projectorThread;
+    });
+  } finally {
+    projectorThread?.close();
+  }
+}
+
+async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread): Promise<MonitorJobResult> {
   const { store, now } = input;
   // The model version's declaration (when there is one) gives labels, fields and monitors as code.
   const declared =
@@ -125,13 +143,17 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
   const clock = input.timing?.now ?? (() => 0);
   const stage = (name: string, since: number) => input.timing?.report(name, clock() - since);
   const capacity = windowSampleCapacity(config);
+  const referenceCapacity = referenceSampleCapacity(config);
   const toMs = now.getTime();
   const fromMs = toMs - windowMs;
   const window: WindowRange = { start: iso(fromMs), end: iso(toMs) };
 
+  // The projector's worker thread starts while the windows load, and lays out beside the checks.
+  const projectorThread = config.projectorMaxPoints >= WORKER_MIN_POINTS ? openThread() : undefined;
+
   let t = clock();
   const spec = input.reference ?? { kind: 'baseline' };
-  const refAcc = new WindowAccumulator(capacity, seed + 101, loadOptions);
+  const refAcc = new WindowAccumulator(referenceCapacity, seed + 101, loadOptions);
   let reference: MonitorWindow;
   let referenceActuals: Map<string, string> | undefined;
   let referenceWindow: WindowRange | undefined;
@@ -159,7 +181,7 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
     referenceWindow = { start: spec.start.toISOString(), end: spec.end.toISOString() };
     reference = await source.loadWindow(
       { fromMs: spec.start.getTime(), toMs: spec.end.getTime() },
-      { ...loadOptions, capacity, seed: seed + 101 },
+      { ...loadOptions, capacity: referenceCapacity, seed: seed + 101 },
     );
     referenceActuals = await actualsById(store, model.name, { fromMs: spec.start.getTime(), toMs: toMs + 1 });
   }
@@ -185,23 +207,33 @@ export async function runMonitorJob(input: MonitorJobInput): Promise<MonitorJobR
   stage('load_history', t);
 
   t = clock();
-  const report = runMonitor({
-    model,
-    reference,
-    referenceKind: spec.kind,
-    referenceWindow,
-    current,
-    actuals: actuals.size > 0 ? actuals : undefined,
-    referenceActuals: referenceActuals && referenceActuals.size > 0 ? referenceActuals : undefined,
-    expectedVolume,
-    window,
-    now,
-    seed,
-    config,
-    fields,
-    segmentMaxValues: monitors?.segmentMaxValues,
-  });
-  stage('checks', t);
+  // What is left of the projector's layout after the checks is the projector stage.
+  const report = await runMonitorConcurrently(
+    {
+      model,
+      reference,
+      referenceKind: spec.kind,
+      referenceWindow,
+      current,
+      actuals: actuals.size > 0 ? actuals : undefined,
+      referenceActuals: referenceActuals && referenceActuals.size > 0 ? referenceActuals : undefined,
+      expectedVolume,
+      window,
+      now,
+      seed,
+      config,
+      fields,
+      segmentMaxValues: monitors?.segmentMaxValues,
+    },
+    {
+      thread: projectorThread,
+      checksDone: () => {
+        stage('checks', t);
+        t = clock();
+      },
+    },
+  );
+  stage('projector', t);
 
   t = clock();
   await store.putObject(keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json');

@@ -21,11 +21,12 @@ import { predictionLabelChecks } from '../checks/prediction-labels.ts';
 import { predictionScoreChecks } from '../checks/prediction-scores.ts';
 import { segmentChecks } from '../checks/segments.ts';
 import type { FieldSpec } from '../models/model-version.ts';
+import { type ProjectorThread, startProjectorLayout } from '../report/projector-thread.ts';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
 import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config.ts';
 import { reportDistributions } from './distributions.ts';
 import { reportMetrics } from './metrics.ts';
-import { projectorFor } from './projector-sample.ts';
+import { projectorFor, projectorFromLayout, projectorLayoutRequest } from './projector-sample.ts';
 import type { Finding, MonitorReport, Verdict, WindowRange } from './types.ts';
 import type { MonitorWindow } from './window.ts';
 
@@ -142,21 +143,24 @@ export function summarize(findings: Finding[]): MonitorReport['summary'] {
   return { worst, counts };
 }
 
-export function runMonitor(input: RunMonitorInput): MonitorReport {
-  const config = input.config ?? DEFAULT_MONITOR_CONFIG;
-  const ctx: CheckContext = {
+function checkContext(input: RunMonitorInput): CheckContext {
+  return {
     reference: input.reference,
     current: input.current,
     labels: input.model.labels,
     actuals: input.actuals,
     referenceActuals: input.referenceActuals,
     expectedVolume: input.expectedVolume ?? null,
-    config,
+    config: input.config ?? DEFAULT_MONITOR_CONFIG,
     seed: input.seed,
     fields: input.fields,
     segmentMaxValues: input.segmentMaxValues,
   };
-  const findings = correctFindings(applyCheckSettings(runChecks(ctx), config));
+}
+
+/** Every part of the report but the projector. */
+function reportWithoutProjector(input: RunMonitorInput, ctx: CheckContext): MonitorReport {
+  const findings = correctFindings(applyCheckSettings(runChecks(ctx), ctx.config));
   const report: MonitorReport = {
     schemaVersion: 1,
     model: { name: input.model.name, version: input.model.version },
@@ -176,9 +180,41 @@ export function runMonitor(input: RunMonitorInput): MonitorReport {
   if (novelty) report.novelty = novelty;
   const words = characteristicWords(ctx);
   if (words) report.characteristicWords = words;
+  return report;
+}
+
+export function runMonitor(input: RunMonitorInput): MonitorReport {
+  const ctx = checkContext(input);
+  const report = reportWithoutProjector(input, ctx);
   if (input.projector !== false) {
     const projector = projectorFor(ctx);
     if (projector) report.projector = projector;
   }
+  return report;
+}
+
+/**
+ * The same report as `runMonitor`, with the projector's layout computed on a worker thread while the
+ * checks run on this one (projector-thread.ts; on this thread where no worker can start or the layout
+ * is small). `thread`: one opened earlier, so its start-up is already done; `checksDone` is called when
+ * only the projector is left, for stage timings.
+ */
+export async function runMonitorConcurrently(
+  input: RunMonitorInput,
+  options: { thread?: ProjectorThread; checksDone?: () => void } = {},
+): Promise<MonitorReport> {
+  const ctx = checkContext(input);
+  const request = input.projector === false ? undefined : projectorLayoutRequest(ctx);
+  if (!request) options.thread?.close();
+  const layout = request && (options.thread?.layout(request) ?? startProjectorLayout(request));
+  let report: MonitorReport;
+  try {
+    report = reportWithoutProjector(input, ctx);
+  } catch (error) {
+    layout?.cancel();
+    throw error;
+  }
+  options.checksDone?.();
+  if (layout) report.projector = projectorFromLayout(ctx, (await layout.result()).layout);
   return report;
 }

@@ -6,6 +6,18 @@
 import { parseFieldsColumn } from '../records/parquet.ts';
 import type { FieldValue, RecordFields } from '../records/schema.ts';
 import { createRng, type Rng, randomInt, sampleIndices } from '../stats/rng.ts';
+import {
+  CodedStrings,
+  DistinctStrings,
+  GrowableF64,
+  GrowableU8,
+  HexDigests,
+  type IdColumn,
+  type LabelColumn,
+  type TextHashColumn,
+} from './window-columns.ts';
+
+export type { IdColumn, LabelColumn, RowColumn, TextHashColumn } from './window-columns.ts';
 
 export interface EmbeddingSample {
   /** Row-major `rows x dim`. */
@@ -24,8 +36,9 @@ export interface ColumnPresence {
 
 export interface MonitorWindow {
   size: number;
-  id: string[];
-  label: string[];
+  // Ids, labels and text hashes stay compact (window-columns.ts): a few bytes a row, not a string each.
+  id: IdColumn;
+  label: LabelColumn;
   /** NaN where the record has no score. */
   score: Float64Array;
   /** NaN where the record has no text. */
@@ -35,7 +48,7 @@ export interface MonitorWindow {
   /** NaN where the record was not tokenized by Vigil. */
   unknownTokenRatio: Float64Array;
   /** null where the record has no text. */
-  textSha256: (string | null)[];
+  textSha256: TextHashColumn;
   present: ColumnPresence;
   /** Values of the declared extra fields, by field name, one per row (null when absent). */
   fields: Record<string, FieldValue[]>;
@@ -152,32 +165,16 @@ export function presentValues(values: Float64Array): Float64Array {
   return missing === 0 ? values : values.filter((v) => !Number.isNaN(v));
 }
 
-class GrowableF64 {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  finish(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
 /** Builds a MonitorWindow from rows streamed in any number of batches (reservoir sampling, Algorithm R). */
 export class WindowAccumulator {
   private readonly rng: Rng;
-  private readonly seen = new Set<string>();
-  private readonly id: string[] = [];
-  private readonly label: string[] = [];
-  private readonly textSha256: (string | null)[] = [];
+  // Per-row columns held compactly (window-columns.ts), and handed to the built window as they are.
+  private readonly id = new DistinctStrings();
+  private readonly label = new CodedStrings();
+  private readonly textSha256 = new HexDigests();
   private readonly score = new GrowableF64();
   private readonly textChars = new GrowableF64();
-  private readonly truncated = new GrowableF64();
+  private readonly truncated = new GrowableU8();
   private readonly unknown = new GrowableF64();
   private readonly sampleText = new Map<number, string | null>();
   private readonly sampleTokenIds = new Map<number, Int32Array | null>();
@@ -236,7 +233,7 @@ export class WindowAccumulator {
   }
 
   get size(): number {
-    return this.id.length;
+    return this.id.size;
   }
 
   /** Fixes the embedding width before the first row (the reference's), so a stray row is the one rejected. */
@@ -249,17 +246,16 @@ export class WindowAccumulator {
 
   /** Adds a row unless its id was already seen (overlapping part files); returns whether it was added. */
   add(row: WindowRow): boolean {
-    if (this.seen.has(row.id)) return false;
     const e = row.embedding;
-    if (this.dim < 0) this.expectDimension(e.length);
-    else if (e.length !== this.dim) {
-      // Another width cannot join the sums: the row fails the schema (integrity.schema counts it).
-      this.rejectedRows++;
+    // Another width cannot join the sums: the row fails the schema (integrity.schema counts it), unless
+    // its id was seen already (a repeated id is no row at all).
+    if (this.dim >= 0 && e.length !== this.dim) {
+      if (!this.id.has(row.id)) this.rejectedRows++;
       return false;
     }
-    this.seen.add(row.id);
-    const n = this.id.length;
-    this.id.push(row.id);
+    const n = this.id.size;
+    if (!this.id.add(row.id)) return false;
+    if (this.dim < 0) this.expectDimension(e.length);
     this.label.push(row.label);
     this.textSha256.push(row.text_sha256 ?? null);
     this.score.push(nullable(row.score));
@@ -294,17 +290,18 @@ export class WindowAccumulator {
     return true;
   }
 
+  /** The window of the rows added; call once, when every row is in (the window takes the columns over). */
   build(): MonitorWindow {
     const dim = Math.max(this.dim, 0);
     return {
-      size: this.id.length,
-      id: this.id,
-      label: this.label,
+      size: this.id.size,
+      id: this.id.finish(),
+      label: this.label.finish(),
       score: this.score.finish(),
       textChars: this.textChars.finish(),
-      truncated: Uint8Array.from(this.truncated.finish()),
+      truncated: this.truncated.finish(),
       unknownTokenRatio: this.unknown.finish(),
-      textSha256: this.textSha256,
+      textSha256: this.textSha256.finish(),
       present: { ...this.present },
       fields: this.fieldValues,
       segmentSamples: Object.fromEntries(

@@ -54,6 +54,16 @@ function sampleOf(
   return { vectors: out, rows: picked.length, index };
 }
 
+/** Window row of each of `ids` that the window holds. */
+function rowsOf(window: MonitorWindow, ids: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const row = window.id.rowOf(id);
+    if (row >= 0) out.set(id, row);
+  }
+  return out;
+}
+
 export class SqlWindowSource implements WindowSource {
   readonly describe: string;
 
@@ -139,9 +149,7 @@ export class SqlWindowSource implements WindowSource {
 
     const sampled = await this.engine.query(sampleQuery(w, load.capacity, load.seed));
     const sampleIds = column(sampled, 'id').map(String);
-    const wanted = new Set(sampleIds);
-    const rowOf = new Map<string, number>();
-    for (let i = 0; i < window.id.length; i++) if (wanted.has(window.id[i])) rowOf.set(window.id[i], i);
+    const rowOf = rowsOf(window, sampleIds);
     const sample = sampleOf(column(sampled, 'id'), column(sampled, 'embedding'), rowOf, dim);
     const sampleText = new Map<number, string | null>();
     const sampleTokenIds = new Map<number, Int32Array | null>();
@@ -173,9 +181,7 @@ export class SqlWindowSource implements WindowSource {
       const byValue = new Map<string, EmbeddingSample>();
       for (const [value, rowsOfValue] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const ids = rowsOfValue.map((i) => segIds[i]);
-        const seg = new Set(ids.map(String));
-        const segRows = new Map<string, number>();
-        for (let j = 0; j < window.id.length; j++) if (seg.has(window.id[j])) segRows.set(window.id[j], j);
+        const segRows = rowsOf(window, ids.map(String));
         byValue.set(
           value,
           sampleOf(

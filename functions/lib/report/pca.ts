@@ -63,13 +63,36 @@ function orthonormaliseColumns(m: Float64Array, rows: number, cols: number): voi
   }
 }
 
+// The products below take four terms per pass over an output row, each output still summed in the same
+// order as one term at a time: the same doubles, with a quarter of the loads and stores of the output.
+
 /** (n x d) times (d x l), both row-major. */
 function times(x: Float64Array, n: number, d: number, b: Float64Array, l: number): Float64Array {
   const out = new Float64Array(n * l);
   for (let i = 0; i < n; i++) {
     const o = i * l;
-    for (let j = 0; j < d; j++) {
-      const v = x[i * d + j];
+    const xi = i * d;
+    let j = 0;
+    for (; j + 3 < d; j += 4) {
+      const v0 = x[xi + j];
+      const v1 = x[xi + j + 1];
+      const v2 = x[xi + j + 2];
+      const v3 = x[xi + j + 3];
+      const b0 = j * l;
+      const b1 = b0 + l;
+      const b2 = b1 + l;
+      const b3 = b2 + l;
+      for (let a = 0; a < l; a++) {
+        let acc = out[o + a];
+        acc += v0 * b[b0 + a];
+        acc += v1 * b[b1 + a];
+        acc += v2 * b[b2 + a];
+        acc += v3 * b[b3 + a];
+        out[o + a] = acc;
+      }
+    }
+    for (; j < d; j++) {
+      const v = x[xi + j];
       const bj = j * l;
       for (let a = 0; a < l; a++) out[o + a] += v * b[bj + a];
     }
@@ -80,7 +103,33 @@ function times(x: Float64Array, n: number, d: number, b: Float64Array, l: number
 /** transpose(n x d) times (n x l), both row-major: a d x l result. */
 function transposeTimes(x: Float64Array, n: number, d: number, q: Float64Array, l: number): Float64Array {
   const out = new Float64Array(d * l);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const x0 = i * d;
+    const x1 = x0 + d;
+    const x2 = x1 + d;
+    const x3 = x2 + d;
+    const q0 = i * l;
+    const q1 = q0 + l;
+    const q2 = q1 + l;
+    const q3 = q2 + l;
+    for (let j = 0; j < d; j++) {
+      const v0 = x[x0 + j];
+      const v1 = x[x1 + j];
+      const v2 = x[x2 + j];
+      const v3 = x[x3 + j];
+      const o = j * l;
+      for (let a = 0; a < l; a++) {
+        let acc = out[o + a];
+        acc += v0 * q[q0 + a];
+        acc += v1 * q[q1 + a];
+        acc += v2 * q[q2 + a];
+        acc += v3 * q[q3 + a];
+        out[o + a] = acc;
+      }
+    }
+  }
+  for (; i < n; i++) {
     const qi = i * l;
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j];
@@ -89,6 +138,42 @@ function transposeTimes(x: Float64Array, n: number, d: number, q: Float64Array, 
     }
   }
   return out;
+}
+
+/** Row r of the n x kk scores: the centred row dotted with each component, four components at a time. */
+function project(x: Float64Array, n: number, d: number, components: Float64Array, kk: number): Float64Array {
+  const projected = new Float64Array(n * kk);
+  for (let r = 0; r < n; r++) {
+    const xr = r * d;
+    let i = 0;
+    for (; i + 3 < kk; i += 4) {
+      const c0 = i * d;
+      const c1 = c0 + d;
+      const c2 = c1 + d;
+      const c3 = c2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = x[xr + j];
+        s0 += v * components[c0 + j];
+        s1 += v * components[c1 + j];
+        s2 += v * components[c2 + j];
+        s3 += v * components[c3 + j];
+      }
+      projected[r * kk + i] = s0;
+      projected[r * kk + i + 1] = s1;
+      projected[r * kk + i + 2] = s2;
+      projected[r * kk + i + 3] = s3;
+    }
+    for (; i < kk; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += x[xr + j] * components[i * d + j];
+      projected[r * kk + i] = s;
+    }
+  }
+  return projected;
 }
 
 /** Eigen-decomposition of a symmetric m x m matrix by cyclic Jacobi rotations; values descending. */
@@ -195,13 +280,6 @@ export function pca(rows: ArrayLike<number>[], k: number, options: PcaOptions): 
     }
     for (let j = 0; j < d; j++) components[i * d + j] *= sign;
   }
-  const projected = new Float64Array(n * kk);
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < kk; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += x[r * d + j] * components[i * d + j];
-      projected[r * kk + i] = s;
-    }
-  }
+  const projected = project(x, n, d, components, kk);
   return { k: kk, dims: d, mean, components, explainedVariance, projected };
 }

@@ -7,10 +7,10 @@ import { UMAP } from 'umap-js';
 import type { ProjectorCluster, ProjectorPoint } from '../monitor/types.ts';
 import { dbscan, NOISE } from './dbscan.ts';
 import { hdbscan } from './hdbscan.ts';
-import { exactKnn } from './knn.ts';
+import { exactKnn, type KnnResult } from './knn.ts';
 import { pca } from './pca.ts';
 import { createSeededRandom, type RandomFn, sampleIndices } from './random.ts';
-import { optimizeLayout2d } from './umap-layout.ts';
+import { optimizeLayout2d, umapLayout2d } from './umap-layout.ts';
 
 export interface ProjectorInput {
   embedding: Float32Array | number[];
@@ -21,9 +21,8 @@ export interface ProjectorInput {
   novelty?: number | null;
 }
 
-export interface BuildProjectorOptions {
-  reference: ProjectorInput[];
-  current: ProjectorInput[];
+/** What the layout depends on: the seed and the numbers below, never a point's text or label. */
+export interface ProjectorLayoutOptions {
   seed: number;
   /** Total points drawn, split evenly between the windows where both have enough. */
   maxPoints?: number;
@@ -41,6 +40,11 @@ export interface BuildProjectorOptions {
   minPts?: number;
   /** Set to cluster with DBSCAN at this radius (UMAP units) instead of HDBSCAN. */
   eps?: number;
+}
+
+export interface BuildProjectorOptions extends ProjectorLayoutOptions {
+  reference: ProjectorInput[];
+  current: ProjectorInput[];
   sampleTextsPerCluster?: number;
   /** Texts are cut to this length so the report stays small. */
   maxTextChars?: number;
@@ -50,6 +54,18 @@ export interface Projector {
   points: ProjectorPoint[];
   clusters: ProjectorCluster[];
 }
+
+/** The sampled points (indices into each window's inputs, reference first) placed and clustered. */
+export interface ProjectorLayout {
+  reference: Int32Array;
+  current: Int32Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  clusters: Int32Array;
+}
+
+/** A window's embeddings, in the order of its projector inputs. */
+export type EmbeddingRows = ReadonlyArray<Float32Array | number[]>;
 
 export type ProjectorErrorCode = 'PROJECTOR_DIMENSION_MISMATCH' | 'PROJECTOR_NON_FINITE_EMBEDDING';
 
@@ -65,27 +81,13 @@ export class ProjectorError extends Error {
 /** Below this many points UMAP's neighbour graph is meaningless; the first two PCA axes are shown instead. */
 const MIN_POINTS_FOR_UMAP = 16;
 
-interface Sampled {
-  item: ProjectorInput;
-  window: 'reference' | 'current';
-}
-
-function drawSample(options: BuildProjectorOptions, random: RandomFn): Sampled[] {
-  const { reference, current } = options;
-  const max = Math.max(0, options.maxPoints ?? 2000);
-  let nCur = Math.min(current.length, Math.ceil(max / 2));
-  const nRef = Math.min(reference.length, max - nCur);
-  nCur = Math.min(current.length, max - nRef); // give a short reference's unused budget to current
-  return [
-    ...sampleIndices(reference.length, nRef, random).map((i) => ({
-      item: reference[i],
-      window: 'reference' as const,
-    })),
-    ...sampleIndices(current.length, nCur, random).map((i) => ({
-      item: current[i],
-      window: 'current' as const,
-    })),
-  ];
+function drawSample(nReference: number, nCurrent: number, max: number, random: RandomFn) {
+  let nCur = Math.min(nCurrent, Math.ceil(max / 2));
+  const nRef = Math.min(nReference, max - nCur);
+  nCur = Math.min(nCurrent, max - nRef); // give a short reference's unused budget to current
+  const reference = Int32Array.from(sampleIndices(nReference, nRef, random));
+  const current = Int32Array.from(sampleIndices(nCurrent, nCur, random));
+  return { reference, current };
 }
 
 function cutText(text: string | null, max: number): string | null {
@@ -132,57 +134,62 @@ function clusterSummaries(
   return clusters.sort((a, b) => Math.abs(b.driftRatio) - Math.abs(a.driftRatio) || a.id - b.id);
 }
 
-/** Build the projector data for a report. Deterministic for a given seed and input. */
-export function buildProjector(options: BuildProjectorOptions): Projector {
+/**
+ * The expensive, text-free part of the projector: the seeded sample, PCA, UMAP and clustering. It reads
+ * embeddings only, so it can run on another thread; `assembleProjector` adds texts, labels and counts.
+ */
+export function layoutProjector(
+  embeddings: { reference: EmbeddingRows; current: EmbeddingRows },
+  options: ProjectorLayoutOptions,
+): ProjectorLayout {
   const random = createSeededRandom(options.seed);
-  const sample = drawSample(options, random);
-  if (sample.length === 0) return { points: [], clusters: [] };
-  const dims = sample[0].item.embedding.length;
-  for (const s of sample) {
-    if (s.item.embedding.length !== dims) {
+  const picked = drawSample(
+    embeddings.reference.length,
+    embeddings.current.length,
+    Math.max(0, options.maxPoints ?? 2000),
+    random,
+  );
+  const rows = [
+    ...Array.from(picked.reference, (i) => embeddings.reference[i]),
+    ...Array.from(picked.current, (i) => embeddings.current[i]),
+  ];
+  const n = rows.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  if (n === 0) return { ...picked, xs, ys, clusters: new Int32Array(0) };
+  const dims = rows[0].length;
+  for (let i = 0; i < n; i++) {
+    if (rows[i].length !== dims) {
       throw new ProjectorError(
         'PROJECTOR_DIMENSION_MISMATCH',
-        `Embeddings must all have the same length; found ${dims} and ${s.item.embedding.length}.`,
+        `Embeddings must all have the same length; found ${dims} and ${rows[i].length}.`,
       );
     }
     // One NaN would spread through PCA to every point of the layout.
-    if (!s.item.embedding.every(Number.isFinite)) {
+    if (!rows[i].every(Number.isFinite)) {
       throw new ProjectorError(
         'PROJECTOR_NON_FINITE_EMBEDDING',
-        `An embedding of the ${s.window} window contains NaN or Infinity.`,
+        `An embedding of the ${i < picked.reference.length ? 'reference' : 'current'} window contains NaN or Infinity.`,
       );
     }
   }
   const reduced = pca(
-    sample.map((s) => s.item.embedding),
+    rows,
     options.pcaDims ?? 32,
     // One power iteration is enough for a layout: UMAP needs the top subspace, not exact axes.
     { random, powerIterations: 1 },
   );
-  const n = sample.length;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
   if (n >= MIN_POINTS_FOR_UMAP && reduced.k >= 2) {
-    const rows: number[][] = [];
-    for (let i = 0; i < n; i++)
-      rows.push(Array.from(reduced.projected.subarray(i * reduced.k, (i + 1) * reduced.k)));
     const nNeighbors = Math.min(options.nNeighbors ?? 15, n - 1);
-    const umap = new UMAP({
-      nComponents: 2,
-      nNeighbors,
-      minDist: options.minDist ?? 0.1,
-      // 100 epochs: the learning rate decays to zero over them; the layout settles and costs half of 200.
-      nEpochs: options.nEpochs ?? 100,
-      random,
-    });
+    const minDist = options.minDist ?? 0.1;
+    // 100 epochs: the learning rate decays to zero over them; the layout settles and costs half of 200.
+    const nEpochs = options.nEpochs ?? 100;
     const knn = exactKnn(reduced.projected, n, reduced.k, nNeighbors);
-    umap.setPrecomputedKNN(knn.indices, knn.distances);
-    umap.initializeFit(rows);
-    const embedding = optimizeLayout2d(umap, random);
-    for (let i = 0; i < n; i++) {
-      xs[i] = embedding[i][0];
-      ys[i] = embedding[i][1];
-    }
+    const layout =
+      umapLayout2d(knn, { nNeighbors, minDist, nEpochs }, random) ??
+      libraryLayout(reduced.projected, n, reduced.k, knn, { nNeighbors, minDist, nEpochs }, random);
+    xs.set(layout.xs);
+    ys.set(layout.ys);
   } else {
     for (let i = 0; i < n; i++) {
       xs[i] = reduced.k > 0 ? reduced.projected[i * reduced.k] : 0;
@@ -190,7 +197,7 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
     }
   }
   const minPts = options.minPts ?? 10;
-  const labels =
+  const clusters =
     options.eps === undefined
       ? hdbscan(xs, ys, {
           minPts,
@@ -198,24 +205,66 @@ export function buildProjector(options: BuildProjectorOptions): Projector {
           maxClusterSize: options.maxClusterSize ?? Math.round(n * 0.4),
         })
       : dbscan(xs, ys, { eps: options.eps, minPts });
+  return { ...picked, xs, ys, clusters };
+}
+
+/** umap-js itself, for a kNN graph the typed path does not model (a missing neighbour). */
+function libraryLayout(
+  projected: Float64Array,
+  n: number,
+  k: number,
+  knn: KnnResult,
+  options: { nNeighbors: number; minDist: number; nEpochs: number },
+  random: RandomFn,
+): { xs: Float64Array; ys: Float64Array } {
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) rows.push(Array.from(projected.subarray(i * k, (i + 1) * k)));
+  const umap = new UMAP({ nComponents: 2, ...options, random });
+  umap.setPrecomputedKNN(knn.indices, knn.distances);
+  umap.initializeFit(rows);
+  const embedding = optimizeLayout2d(umap, random);
+  return { xs: Float64Array.from(embedding, (p) => p[0]), ys: Float64Array.from(embedding, (p) => p[1]) };
+}
+
+/** The report's projector from a layout of these inputs: texts cut, novelty rounded, clusters summed up. */
+export function assembleProjector(
+  layout: ProjectorLayout,
+  inputs: { reference: ProjectorInput[]; current: ProjectorInput[] },
+  options: Pick<BuildProjectorOptions, 'maxTextChars' | 'sampleTextsPerCluster'> = {},
+): Projector {
+  const nRef = layout.reference.length;
+  const sample = [
+    ...Array.from(layout.reference, (i) => ({ item: inputs.reference[i], window: 'reference' as const })),
+    ...Array.from(layout.current, (i) => ({ item: inputs.current[i], window: 'current' as const })),
+  ];
+  if (sample.length === 0) return { points: [], clusters: [] };
   const maxText = options.maxTextChars ?? 280;
   // Four decimals is far below a pixel and keeps the report's JSON small.
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
   const points: ProjectorPoint[] = sample.map((s, i) => ({
-    x: round(xs[i]),
-    y: round(ys[i]),
+    x: round(layout.xs[i]),
+    y: round(layout.ys[i]),
     window: s.window,
     text: cutText(s.item.text, maxText),
     label: s.item.label,
     score: s.item.score,
-    cluster: labels[i],
+    cluster: layout.clusters[i],
     ...(s.item.novelty === undefined
       ? {}
       : { novelty: s.item.novelty === null ? null : round(s.item.novelty) }),
   }));
-  const sizes = {
-    reference: sample.filter((s) => s.window === 'reference').length,
-    current: sample.filter((s) => s.window === 'current').length,
-  };
+  const sizes = { reference: nRef, current: sample.length - nRef };
   return { points, clusters: clusterSummaries(points, sizes, options.sampleTextsPerCluster ?? 5) };
+}
+
+/** Build the projector data for a report. Deterministic for a given seed and input. */
+export function buildProjector(options: BuildProjectorOptions): Projector {
+  const layout = layoutProjector(
+    {
+      reference: options.reference.map((p) => p.embedding),
+      current: options.current.map((p) => p.embedding),
+    },
+    options,
+  );
+  return assembleProjector(layout, options, options);
 }

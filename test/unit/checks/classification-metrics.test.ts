@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classificationMetrics, joinActuals } from '../../../functions/lib/checks/classification-metrics.ts';
+import { CodedStrings, DistinctStrings } from '../../../functions/lib/monitor/window-columns.ts';
 
 // Produced by tools/fixtures/monitor_fixtures.py (sklearn.metrics).
 const fixture = JSON.parse(
@@ -40,9 +41,13 @@ describe('classificationMetrics against sklearn', () => {
 
 describe('joinActuals', () => {
   it('pairs only the predictions whose id has a true label', () => {
+    const ids = new DistinctStrings();
+    for (const id of ['a', 'b', 'c']) ids.add(id);
+    const labels = new CodedStrings();
+    for (const l of ['P', 'N', 'P']) labels.push(l);
     const j = joinActuals(
-      ['a', 'b', 'c'],
-      ['P', 'N', 'P'],
+      ids,
+      labels,
       new Map([
         ['c', 'N'],
         ['a', 'P'],

@@ -177,7 +177,7 @@ describe('the check catalog of monitors as code', () => {
     const { baseCheckId } = await import('../../../functions/lib/monitor/run.ts');
     const reference = windowFromRows(rows(1, 300, 0, 'r'), 500, 1, OPTIONS);
     const current = windowFromRows(rows(2, 300, 1, 'c'), 500, 2, OPTIONS);
-    const actuals = new Map(current.id.map((id, i) => [id, current.label[(i + 1) % current.size]]));
+    const actuals = new Map([...current.id].map((id, i) => [id, current.label.get((i + 1) % current.size)]));
     const report = runOn(reference, current, { embedding: { permutations: 100 } }, actuals);
     const missing = [...new Set(report.findings.map((f) => baseCheckId(f.check)))].filter(
       (id) => !(id in CHECK_CATALOG),

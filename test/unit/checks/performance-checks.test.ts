@@ -15,9 +15,10 @@ import { ctxOf } from './ctx.ts';
 /** True labels that agree with the prediction for a `share` of the ids. */
 function actualsFor(w: ReturnType<typeof makeWindow>, share: number): Map<string, string> {
   return new Map(
-    w.id.map((id, i) => {
+    [...w.id].map((id, i) => {
       const right = i % 100 < share * 100;
-      return [id, right ? w.label[i] : w.label[i] === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE'];
+      const label = w.label.get(i);
+      return [id, right ? label : label === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE'];
     }),
   );
 }
@@ -42,10 +43,10 @@ describe('performance from actuals', () => {
     // Reference accuracy 0.7; 23 of 40 right (0.575) is 12.5 points lower, p = P(X <= 23 | 40, 0.7) ~ 0.06.
     const small = makeWindow({ n: 40, seed: 3, idPrefix: 's' });
     const truth = new Map(
-      small.id.map((id, i) => [
-        id,
-        i < 23 ? small.label[i] : small.label[i] === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE',
-      ]),
+      [...small.id].map((id, i) => {
+        const label = small.label.get(i);
+        return [id, i < 23 ? label : label === 'POSITIVE' ? 'NEGATIVE' : 'POSITIVE'];
+      }),
     );
     const ctx = ctxOf(ref, small, { referenceActuals: actualsFor(ref, 0.7), actuals: truth });
     const [acc] = performanceActualsChecks(ctx, labelledCount(ctx));
@@ -61,7 +62,7 @@ describe('performance from actuals', () => {
       (f) => f.check === 'performance.calibration',
     );
     const scores = cur.score;
-    const correct = cur.id.map((_, i) => i % 100 < 70);
+    const correct = Array.from({ length: cur.size }, (_, i) => i % 100 < 70);
     expect(cal?.value).toBeCloseTo(expectedCalibrationError(scores, correct, 10).ece, 12);
     expect(cal?.maxVerdict).toBe('warning');
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { judge } from '../../../functions/lib/checks/finding.ts';
 import { predictionLabelChecks } from '../../../functions/lib/checks/prediction-labels.ts';
 import { predictionScoreChecks } from '../../../functions/lib/checks/prediction-scores.ts';
+import { windowFromRows } from '../../../functions/lib/monitor/window.ts';
 import { chiSquareTest } from '../../../functions/lib/stats/chi-square.ts';
-import { makeWindow } from '../monitor/make-windows.ts';
+import { makeRows, makeWindow } from '../monitor/make-windows.ts';
 import { ctxOf } from './ctx.ts';
 
 describe('prediction drift of label shares', () => {
@@ -20,8 +21,9 @@ describe('prediction drift of label shares', () => {
 
   it('counts labels the model does not declare instead of dropping them', () => {
     const ref = makeWindow({ n: 100, seed: 1 });
-    const cur = makeWindow({ n: 100, seed: 2, idPrefix: 'c' });
-    cur.label[0] = 'UNKNOWN';
+    const rows = makeRows({ n: 100, seed: 2, idPrefix: 'c' });
+    rows[0].label = 'UNKNOWN';
+    const cur = windowFromRows(rows, 1000, 9);
     const [chi] = predictionLabelChecks(ctxOf(ref, cur));
     expect((chi.details as { labels: string[] }).labels).toEqual(['NEGATIVE', 'POSITIVE', 'UNKNOWN']);
   });

@@ -112,6 +112,28 @@ describe('runMonitorJob', () => {
     expect(report.projector?.points.length).toBeGreaterThan(0);
   });
 
+  it('keeps a larger text sample of the baseline for the new-text tests (novelty.referenceSample)', async () => {
+    // Prepare: a baseline of 1,500 records; the window keeps its usual sample (at most 1,000).
+    await writeBaseline(1500);
+    await writeWindow(120);
+    for (const [referenceSample, expected] of [
+      [1200, 1200],
+      [300, 1000],
+    ] as const) {
+      // Act
+      const { report } = await runMonitorJob({
+        store,
+        model: MODEL,
+        now: NOW,
+        config: resolveMonitorConfig({ projectorMaxPoints: 100, novelty: { referenceSample } }),
+      });
+      // Assess: the word tests read that many reference texts; the window's own sample is unchanged.
+      expect(report.characteristicWords?.referenceTexts).toBe(expected);
+      expect(report.characteristicWords?.currentTexts).toBe(120);
+      expect(report.reference.size).toBe(1500);
+    }
+  });
+
   it('learns the usual volume from past reports and alerts when traffic collapses', async () => {
     await writeBaseline();
     await writeWindow(100);

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { resolveMonitorConfig } from '../../../functions/lib/monitor/config.ts';
-import { runMonitor } from '../../../functions/lib/monitor/run.ts';
+import { runMonitor, runMonitorConcurrently } from '../../../functions/lib/monitor/run.ts';
 import type { MonitorReport } from '../../../functions/lib/monitor/types.ts';
 import { labelShareKey, REPORT_METRIC_KEYS } from '../../../functions/lib/report/metric-keys.ts';
+import { WORKER_MIN_POINTS } from '../../../functions/lib/report/projector-thread.ts';
 import { benjaminiHochberg } from '../../../functions/lib/stats/benjamini-hochberg.ts';
 import { MODEL, makeWindow } from './make-windows.ts';
 
 // Default permutations (1000): with fewer, the smallest MMD p cannot survive BH below 0.01.
 const config = resolveMonitorConfig({ projectorMaxPoints: 200 });
 
-function run(current: ReturnType<typeof makeWindow>, extra: Partial<Parameters<typeof runMonitor>[0]> = {}) {
-  return runMonitor({
+function runInput(
+  current: ReturnType<typeof makeWindow>,
+  extra: Partial<Parameters<typeof runMonitor>[0]> = {},
+): Parameters<typeof runMonitor>[0] {
+  return {
     model: MODEL,
     reference: makeWindow({ n: 300, seed: 1, idPrefix: 'ref' }),
     referenceKind: 'baseline',
@@ -21,8 +25,11 @@ function run(current: ReturnType<typeof makeWindow>, extra: Partial<Parameters<t
     config,
     projector: false,
     ...extra,
-  });
+  };
 }
+
+const run = (current: ReturnType<typeof makeWindow>, extra: Partial<Parameters<typeof runMonitor>[0]> = {}) =>
+  runMonitor(runInput(current, extra));
 
 const verdictOf = (r: MonitorReport, check: string) => r.findings.find((f) => f.check === check)?.verdict;
 
@@ -82,9 +89,22 @@ describe('runMonitor', () => {
     expect(new Set(r.projector?.points.map((p) => p.window))).toEqual(new Set(['reference', 'current']));
   });
 
+  it('gives the same report, projector included, when the projector is laid out on a worker thread', async () => {
+    const current = makeWindow({ n: 300, seed: 9, shift: 0.5, shiftDims: 4, idPrefix: 'cur' });
+    // 600 points: enough for a worker (WORKER_MIN_POINTS).
+    const input = { ...runInput(current), projector: true, config: { ...config, projectorMaxPoints: 600 } };
+    const inThread = runMonitor(input);
+    const concurrent = await runMonitorConcurrently(input);
+    expect(inThread.projector?.points.length).toBeGreaterThanOrEqual(WORKER_MIN_POINTS);
+    expect(JSON.stringify(concurrent)).toBe(JSON.stringify(inThread));
+    const without = await runMonitorConcurrently({ ...input, projector: false });
+    expect(without.projector).toBeUndefined();
+    expect(without.findings).toEqual(inThread.findings);
+  });
+
   it('reports actual performance instead of the estimate when enough actuals arrived', () => {
     const current = makeWindow({ n: 100, seed: 8, idPrefix: 'cur' });
-    const actuals = new Map(current.id.map((id, i) => [id, current.label[i]]));
+    const actuals = new Map([...current.id].map((id, i) => [id, current.label.get(i)]));
     const r = run(current, { actuals });
     expect(r.findings.some((f) => f.check === 'performance.accuracy')).toBe(true);
     expect(r.findings.some((f) => f.check === 'performance.estimated_accuracy')).toBe(false);

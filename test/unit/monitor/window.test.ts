@@ -10,7 +10,7 @@ describe('WindowAccumulator', () => {
     const w = windowFromRows(rows, 100, 5);
     // Assess
     expect(w.size).toBe(250);
-    expect(w.label).toEqual(rows.map((r) => r.label));
+    expect([...w.label]).toEqual(rows.map((r) => r.label));
     expect(Array.from(w.score)).toEqual(rows.map((r) => r.score));
     expect(w.sample.rows).toBe(100);
     for (let k = 0; k < 4; k++) {

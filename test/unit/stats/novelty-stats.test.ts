@@ -17,7 +17,7 @@ import {
   tailExcessTest,
 } from '../../../functions/lib/stats/tail-excess.ts';
 import { withinSumKernel } from '../../../functions/lib/stats/within-sum-simd.ts';
-import { wordExcessTest } from '../../../functions/lib/stats/word-excess.ts';
+import { hypergeometricTailSurprisal, wordExcessTest } from '../../../functions/lib/stats/word-excess.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../fixtures/stats/novelty.json', import.meta.url), 'utf8'),
@@ -284,5 +284,55 @@ describe('word-excess permutation test', () => {
     expect(hit.words[0].token).toBe(1004);
     const quiet = wordExcessTest(ref, same, { permutations: 999, seed: 1 });
     expect(quiet.pValue).toBeGreaterThan(0.01);
+  });
+
+  it('scores each word by its exact hypergeometric tail (scipy.stats.hypergeom.sf)', () => {
+    for (const c of fixture.hypergeometricTail.cases) {
+      // Act
+      const tail = hypergeometricTailSurprisal(c.population, c.current, c.texts);
+      // Assess: -ln P(C >= count), to 1e-9 relative in p.
+      expect(Math.abs(Math.exp(-tail[c.count]) - c.tail)).toBeLessThan(1e-12 + 1e-9 * c.tail);
+    }
+  });
+
+  it('finds a few words only new texts use among many rare reference words, with a small reference share', () => {
+    // Prepare: a reference four times the window with a long tail of rare words (where the z-score
+    // sum is noise); 20 of 500 current texts share two words no reference text has.
+    const rng = createRng(12);
+    const doc = () => Array.from({ length: 10 }, () => Math.floor(3000 * rng.random() ** 3));
+    const ref = Array.from({ length: 2000 }, doc);
+    const cur = Array.from({ length: 500 }, (_, i) => (i < 20 ? [...doc().slice(0, 8), 9001, 9002] : doc()));
+    // Act
+    const r = wordExcessTest(ref, cur, { permutations: 1999, seed: 3 });
+    // Assess
+    expect(r.pValue).toBeLessThan(0.002);
+    const found = r.words.filter((w) => w.token === 9001 || w.token === 9002);
+    expect(found).toHaveLength(2);
+    for (const w of found) {
+      expect(w.current).toBe(20);
+      expect(w.reference).toBe(0);
+      // C(500, 20) / C(2500, 20) (Python math.comb): all 20 texts holding it fell in the window.
+      expect(Math.abs(w.pValue / 7.6996736e-15 - 1)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('keeps its p-values valid under the null: P(p <= a) <= a within sampling error (300 runs)', () => {
+    // Prepare: windows drawn from one vocabulary, reference twice the current.
+    const rng = createRng(31);
+    const doc = () => Array.from({ length: 6 }, () => Math.floor(200 * rng.random() ** 2));
+    const ps: number[] = [];
+    // Act
+    for (let run = 0; run < 300; run++) {
+      const ref = Array.from({ length: 80 }, doc);
+      const cur = Array.from({ length: 40 }, doc);
+      ps.push(wordExcessTest(ref, cur, { permutations: 199, calibration: 30, seed: run }).pValue);
+    }
+    // Assess: the rejection rate at 5% and 10% stays within a one-sided 99% binomial bound.
+    for (const a of [0.05, 0.1]) {
+      const rate = ps.filter((p) => p <= a).length / ps.length;
+      expect(rate).toBeLessThanOrEqual(a + 2.33 * Math.sqrt((a * (1 - a)) / ps.length));
+    }
+    // and the p-values are not degenerate (they spread over (0, 1]).
+    expect(ps.filter((p) => p > 0.5).length).toBeGreaterThan(90);
   });
 });
