@@ -119,7 +119,7 @@ export interface MonitorConfig {
      * @default 5000
      */
     referenceSample: number;
-    /** Reference embeddings in each part (fit, calibration) of the embedding novelty's nearest-neighbour search. @default 1000 */
+    /** Reference embeddings in each part (fit, calibration) of the embedding novelty's nearest-neighbour search (quadratic; 500 is what a 1,000-row sample gave before). @default 500 */
     embeddingMaxPerPart: number;
     /** Word-excess test: the largest exact tail surprisals summed (the statistic for words only new texts use). @default 5 */
     wordExactTop: number;
@@ -178,7 +178,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     wordExactTop: 5,
     wordPermutations: 5000,
     referenceSample: 5000,
-    embeddingMaxPerPart: 1000,
+    embeddingMaxPerPart: 500,
   },
   projectorMaxPoints: 2000,
   histogramBins: 20,

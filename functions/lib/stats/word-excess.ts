@@ -20,7 +20,7 @@
  */
 import { logBinomial } from './distributions.ts';
 import { StatsInputError } from './errors.ts';
-import { createRng, shuffleInPlace } from './rng.ts';
+import { createRng, randomInt } from './rng.ts';
 
 export interface WordExcessOptions {
   /** Largest z-scores summed. @default 20 */
@@ -80,18 +80,22 @@ const sumFinite = (a: Float64Array) => {
   return s;
 };
 
-/** [sum of the top z, sum of the top exact surprisals] for a membership vector (1 = current). */
+/**
+ * [sum of the top z, sum of the top exact surprisals] when the texts `current[0 .. size)` form the
+ * current window.
+ */
 function statistics(
   p: Prepared,
-  isCurrent: Uint8Array,
+  current: Int32Array,
+  size: number,
   pi: number,
   best: Float64Array,
   bestExact: Float64Array,
 ): [number, number] {
   const { flat, offsets, counts, totals, tails } = p;
   counts.fill(0);
-  for (let d = 0; d + 1 < offsets.length; d++) {
-    if (!isCurrent[d]) continue;
+  for (let k = 0; k < size; k++) {
+    const d = current[k];
     for (let j = offsets[d]; j < offsets[d + 1]; j++) counts[flat[j]]++;
   }
   best.fill(Number.NEGATIVE_INFINITY);
@@ -203,8 +207,11 @@ export function wordExcessTest(
   }
   const best = new Float64Array(Math.min(top, tokens.length));
   const bestExact = new Float64Array(Math.min(exactTop, tokens.length));
-  const isCurrent = new Uint8Array(docs.length).fill(1, n);
-  const [zObs, eObs] = statistics(prepared, isCurrent, pi, best, bestExact);
+  const m = current.length;
+  // Texts n .. N - 1 are the observed current window; a permutation is a uniform draw of m texts
+  // (a partial Fisher-Yates shuffle: the first m slots of `order`), m swaps instead of N.
+  const order = Int32Array.from({ length: docs.length }, (_, i) => (i + n) % docs.length);
+  const [zObs, eObs] = statistics(prepared, order, m, pi, best, bestExact);
   const words = tokens
     .map((w, i) => {
       const c = prepared.counts[i];
@@ -219,13 +226,20 @@ export function wordExcessTest(
     .sort((a, b) => b.z - a.z || a.token - b.token)
     .slice(0, top);
   const rng = createRng(options.seed ?? 0);
-  const perm = isCurrent.slice();
+  const draw = () => {
+    for (let k = 0; k < m; k++) {
+      const j = k + randomInt(rng, docs.length - k);
+      const t = order[k];
+      order[k] = order[j];
+      order[j] = t;
+    }
+  };
   // Standardising constants from permutations that the p-value does not count.
   const zs = new Float64Array(calibration);
   const es = new Float64Array(calibration);
   for (let b = 0; b < calibration; b++) {
-    shuffleInPlace(rng, perm);
-    [zs[b], es[b]] = statistics(prepared, perm, pi, best, bestExact);
+    draw();
+    [zs[b], es[b]] = statistics(prepared, order, m, pi, best, bestExact);
   }
   const scale = (xs: Float64Array) => {
     const mean = xs.reduce((a, v) => a + v, 0) / xs.length;
@@ -240,8 +254,8 @@ export function wordExcessTest(
   const result = { statistic: zObs, exactStatistic: eObs, combined: observed, words };
   let exceed = 0;
   for (let b = 1; b <= permutations; b++) {
-    shuffleInPlace(rng, perm);
-    const [z, e] = statistics(prepared, perm, pi, best, bestExact);
+    draw();
+    const [z, e] = statistics(prepared, order, m, pi, best, bestExact);
     if (combine(z, e) >= observed) exceed++;
     if (exceed >= earlyStop && b < permutations) {
       return { ...result, pValue: exceed / b, permutations: b, stoppedEarly: true };
