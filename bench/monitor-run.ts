@@ -40,12 +40,50 @@ const { values: args } = parseArgs({
     n: { type: 'string' },
     /** `duckdb` scans part files natively (functions/adapters/duckdb-window-source.ts); `log` decodes them in JS. */
     source: { type: 'string', default: 'duckdb' },
+    /**
+     * Texts of the records: `short` ("record 1 5 www", no token ids: the cost of the numeric checks
+     * alone), or `words:N` — N Zipf-distributed words from a 20,000-word vocabulary with one token id
+     * per word (cut at 128, as a served model logs them), and in the current window 10% of texts on a
+     * topic of their own, so the word tests find drift and run every permutation (their worst case).
+     */
+    text: { type: 'string', default: 'short' },
   },
 });
 const DIM = Number(args.dim);
 const NOW = new Date('2026-03-02T00:00:00.000Z');
 const MODEL = { name: 'bench', version: '1', labels: ['NEGATIVE', 'POSITIVE'] };
 const SELF = fileURLToPath(import.meta.url);
+const TEXT_WORDS =
+  args.text === 'short' ? 0 : Number(/^words:(\d+)$/.exec(args.text as string)?.[1] ?? Number.NaN);
+if (!(TEXT_WORDS >= 0)) throw new Error(`--text: short or words:N, not ${args.text}`);
+const VOCABULARY = 20_000;
+const MAX_TOKENS = 128;
+/** Cumulative Zipf (s = 1.07) weights of the vocabulary, for inverse-CDF draws. */
+const ZIPF = (() => {
+  const c = new Float64Array(VOCABULARY);
+  let s = 0;
+  for (let r = 0; r < VOCABULARY; r++) c[r] = s += 1 / (r + 1) ** 1.07;
+  for (let r = 0; r < VOCABULARY; r++) c[r] /= s;
+  return c;
+})();
+function zipfRank(u: number): number {
+  let lo = 0;
+  let hi = VOCABULARY - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+/** `TEXT_WORDS` words (ranks); a text on the new topic takes every third word from its own 200 words. */
+function syntheticText(random: () => number, newTopic: boolean): { text: string; ids: number[] } {
+  const ids: number[] = [];
+  for (let k = 0; k < TEXT_WORDS; k++) {
+    ids.push(newTopic && k % 3 === 0 ? VOCABULARY + Math.floor(random() * 200) : zipfRank(random()));
+  }
+  return { text: ids.map((r) => `w${r.toString(36)}`).join(' '), ids };
+}
 
 function records(
   n: number,
@@ -59,7 +97,8 @@ function records(
   return Array.from({ length: n }, (_, i) => {
     const embedding = new Float32Array(DIM);
     for (let k = 0; k < DIM; k++) embedding[k] = 0.5 + gauss() * 0.2 + (k < 16 ? shift : 0);
-    const text = `record ${seed} ${i} ${'w'.repeat(i % 40)}`;
+    const synthetic = TEXT_WORDS > 0 ? syntheticText(() => rng.random(), shift > 0 && i % 10 === 0) : null;
+    const text = synthetic ? synthetic.text : `record ${seed} ${i} ${'w'.repeat(i % 40)}`;
     const p = 0.5 + rng.random() / 2;
     const positive = rng.random() < 0.5;
     return {
@@ -70,8 +109,9 @@ function records(
       text,
       text_sha256: createHash('sha256').update(text).digest('hex'),
       text_chars: text.length,
-      token_count: 8 + (i % 40),
-      truncated: false,
+      token_count: synthetic ? Math.min(synthetic.ids.length, MAX_TOKENS) : 8 + (i % 40),
+      token_ids: synthetic ? synthetic.ids.slice(0, MAX_TOKENS) : null,
+      truncated: synthetic ? synthetic.ids.length > MAX_TOKENS : false,
       unknown_token_ratio: 0,
       label: positive ? 'POSITIVE' : 'NEGATIVE',
       score: p,
@@ -146,6 +186,8 @@ function child(mode: string, dir: string, n?: number): string {
       args['per-file'] as string,
       '--source',
       args.source as string,
+      '--text',
+      args.text as string,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
@@ -164,7 +206,14 @@ else {
       child('generate', dir, n);
       const generateMs = Math.round(performance.now() - g0);
       const run = JSON.parse(child('monitor', dir).trim().split('\n').pop() as string);
-      const row = { records: n, dim: DIM, baseline: Number(args.baseline), generateMs, ...run };
+      const row = {
+        records: n,
+        dim: DIM,
+        baseline: Number(args.baseline),
+        text: args.text,
+        generateMs,
+        ...run,
+      };
       console.log(JSON.stringify(row));
       results.push(row);
     } finally {
@@ -172,7 +221,10 @@ else {
     }
   }
   await writeFile(
-    join(SELF, '../monitor-run.results.json'),
+    join(
+      SELF,
+      `../monitor-run${args.text === 'short' ? '' : `.${(args.text as string).replace(':', '-')}`}.results.json`,
+    ),
     `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`,
   );
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBListVector, type DuckDBVector } from '@duckdb/node-api';
 import { logWindowSource } from '../lib/monitor/log-source.ts';
 import type { WindowLoadOptions, WindowRange, WindowSource } from '../lib/monitor/source.ts';
-import { type MonitorWindow, WindowAccumulator } from '../lib/monitor/window.ts';
+import { type MonitorWindow, WindowAccumulator, type WindowRow } from '../lib/monitor/window.ts';
 import { listPredictionKeys } from '../lib/records/read.ts';
 import type { ObjectStore } from '../lib/records/store.ts';
 import { materialise } from './duckdb-reader.ts';
@@ -67,20 +67,37 @@ async function scanInto(paths: string[], range: WindowRange, acc: WindowAccumula
         { length: 11 },
         (_, i) => chunk.getColumnVector(i),
       );
-      for (let r = 0; r < chunk.rowCount; r++) {
-        acc.add({
-          id: id.getItem(r) as string,
-          label: label.getItem(r) as string,
-          score: score.getItem(r) as number | null,
-          text: text.getItem(r) as string | null,
-          text_sha256: sha.getItem(r) as string | null,
-          text_chars: chars.getItem(r) as number | null,
-          truncated: trunc.getItem(r) as boolean | null,
-          unknown_token_ratio: unk.getItem(r) as number | null,
-          embedding: listRow(emb as DuckDBListVector, r, 'f32') ?? new Float32Array(0),
-          fields: fields.getItem(r) as string | null,
-          token_ids: listRow(tokens as DuckDBListVector, r, 'i32'),
-        });
+      // Text and token ids are read only for the rows the sample keeps (getters the accumulator calls
+      // then): a long text becomes a JS string for ~1,000 rows of a window, not for every row.
+      let r = 0;
+      const row: WindowRow = {
+        id: '',
+        label: '',
+        score: null,
+        get text() {
+          return text.getItem(r) as string | null;
+        },
+        text_sha256: null,
+        text_chars: null,
+        truncated: null,
+        unknown_token_ratio: null,
+        embedding: new Float32Array(0),
+        fields: null,
+        get token_ids() {
+          return listRow(tokens as DuckDBListVector, r, 'i32');
+        },
+      };
+      for (; r < chunk.rowCount; r++) {
+        row.id = id.getItem(r) as string;
+        row.label = label.getItem(r) as string;
+        row.score = score.getItem(r) as number | null;
+        row.text_sha256 = sha.getItem(r) as string | null;
+        row.text_chars = chars.getItem(r) as number | null;
+        row.truncated = trunc.getItem(r) as boolean | null;
+        row.unknown_token_ratio = unk.getItem(r) as number | null;
+        row.embedding = listRow(emb as DuckDBListVector, r, 'f32') ?? new Float32Array(0);
+        row.fields = fields.getItem(r) as string | null;
+        acc.add(row);
       }
     }
     acc.files += paths.length;

@@ -35,10 +35,19 @@ export function sampledRecords(w: MonitorWindow): SampledRecord[] {
 }
 
 /**
+ * Words of a text the novelty and word tests read: the first 512, as a served model reads its first
+ * 128-512 tokens. The word test's permutations cost the window's total tokens each, so a log of
+ * book-length texts stays as fast as one of paragraphs.
+ */
+export const MAX_TEXT_WORDS = 512;
+
+/**
  * Tokens of a record for the unigram model: the model's token ids when every record on both sides
- * has them (`useIds`), else words of the text. Null when the record has neither.
+ * has them (`useIds`), else the first MAX_TEXT_WORDS words of the text. Null when the record has neither.
  */
 export function recordTokens(r: SampledRecord, useIds: boolean): Token[] | null {
   if (useIds) return r.tokenIds ? [...r.tokenIds] : null;
-  return r.text === null ? null : tokenizeWords(r.text);
+  if (r.text === null) return null;
+  const words = tokenizeWords(r.text);
+  return words.length > MAX_TEXT_WORDS ? words.slice(0, MAX_TEXT_WORDS) : words;
 }

@@ -178,19 +178,57 @@ function spaceDrafts(
  */
 class PhraseVocabulary {
   private readonly words = new Map<Token, number>();
-  private readonly wordNames: Token[] = [];
-  /** Pair key (first word id * 2^24 + second) to id; ids are shared with the words. */
-  private readonly pairs = new Map<number, number>();
-  private readonly pairNames = new Map<number, [number, number]>();
-  private size = 0;
+  /** Per id: the token of a word, or the first word id of a pair (`second[id]` >= 0 for a pair). */
+  private readonly first: (Token | number)[] = [];
+  private readonly second: number[] = [];
+  /** Open-addressing table of the pairs seen: (first word id, second word id) -> id. */
+  private keysA = new Int32Array(1 << 12);
+  private keysB = new Int32Array(1 << 12);
+  private ids = new Int32Array(1 << 12).fill(-1);
+  private pairCount = 0;
 
   private word(t: Token): number {
     let id = this.words.get(t);
     if (id === undefined) {
-      id = this.size++;
+      id = this.first.length;
       this.words.set(t, id);
-      this.wordNames[id] = t;
+      this.first.push(t);
+      this.second.push(-1);
     }
+    return id;
+  }
+
+  private slot(a: number, b: number): number {
+    const mask = this.ids.length - 1;
+    let i = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b)) & mask;
+    while (this.ids[i] >= 0 && (this.keysA[i] !== a || this.keysB[i] !== b)) i = (i + 1) & mask;
+    return i;
+  }
+
+  private pair(a: number, b: number): number {
+    let i = this.slot(a, b);
+    if (this.ids[i] >= 0) return this.ids[i];
+    if (2 * (this.pairCount + 1) > this.ids.length) {
+      const [keysA, keysB, ids] = [this.keysA, this.keysB, this.ids];
+      this.keysA = new Int32Array(ids.length * 2);
+      this.keysB = new Int32Array(ids.length * 2);
+      this.ids = new Int32Array(ids.length * 2).fill(-1);
+      for (let j = 0; j < ids.length; j++) {
+        if (ids[j] < 0) continue;
+        const k = this.slot(keysA[j], keysB[j]);
+        this.keysA[k] = keysA[j];
+        this.keysB[k] = keysB[j];
+        this.ids[k] = ids[j];
+      }
+      i = this.slot(a, b);
+    }
+    const id = this.first.length;
+    this.keysA[i] = a;
+    this.keysB[i] = b;
+    this.ids[i] = id;
+    this.pairCount++;
+    this.first.push(a);
+    this.second.push(b);
     return id;
   }
 
@@ -200,25 +238,17 @@ class PhraseVocabulary {
     for (let i = 0; i < doc.length; i++) {
       const w = this.word(doc[i]);
       out[i] = w;
-      if (prev >= 0) {
-        const key = prev * 2 ** 24 + w;
-        let id = this.pairs.get(key);
-        if (id === undefined) {
-          id = this.size++;
-          this.pairs.set(key, id);
-          this.pairNames.set(id, [prev, w]);
-        }
-        out[doc.length + i - 1] = id;
-      }
+      if (prev >= 0) out[doc.length + i - 1] = this.pair(prev, w);
       prev = w;
     }
     return out;
   }
 
   name(id: number): string {
-    const pair = this.pairNames.get(id);
-    const wordName = (w: number) => String(this.wordNames[w]);
-    return pair ? `${wordName(pair[0])} ${wordName(pair[1])}` : wordName(id);
+    const b = this.second[id];
+    return b >= 0
+      ? `${String(this.first[this.first[id] as number])} ${String(this.first[b])}`
+      : String(this.first[id]);
   }
 }
 

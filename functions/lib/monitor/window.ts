@@ -244,7 +244,11 @@ export class WindowAccumulator {
     this.vectors = new Float32Array(this.sampleCapacity * dim);
   }
 
-  /** Adds a row unless its id was already seen (overlapping part files); returns whether it was added. */
+  /**
+   * Adds a row unless its id was already seen (overlapping part files); returns whether it was added.
+   * The row is not kept (a source may reuse one object), and `text` / `token_ids` are read only when
+   * the row enters the sample (a source may serve them through getters).
+   */
   add(row: WindowRow): boolean {
     const e = row.embedding;
     // Another width cannot join the sums: the row fails the schema (integrity.schema counts it), unless

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { characteristicWords } from '../../../functions/lib/checks/characteristic-words.ts';
 import { noveltyAnalysis } from '../../../functions/lib/checks/novelty.ts';
+import { MAX_TEXT_WORDS, recordTokens } from '../../../functions/lib/checks/novelty-sample.ts';
 import { runMonitor } from '../../../functions/lib/monitor/run.ts';
 import { createRng } from '../../../functions/lib/stats/rng.ts';
 import { MODEL, makeWindow } from '../monitor/make-windows.ts';
@@ -51,6 +52,13 @@ describe('novelty checks', () => {
       /^\d+ of 500 texts \(\d+(\.\d)?%, expected 5%\) are unlike the reference in their words$/,
     );
     expect(byCheck.get('novelty.word_excess')?.describe).toContain('"battery"');
+    // Its top list names words and adjacent word pairs by their text, with current and reference counts.
+    const listed = byCheck.get('novelty.word_excess')?.details?.words as { token: string; current: number }[];
+    const pairs = listed.filter((w) => w.token.includes(' '));
+    expect(listed.filter((w) => NEW.includes(w.token))).toHaveLength(NEW.length);
+    expect(pairs.length).toBeGreaterThan(0);
+    const curTexts = [...cur.sampleText.values()].map((t) => ` ${t} `);
+    for (const p of pairs) expect(curTexts.filter((t) => t.includes(` ${p.token} `)).length).toBe(p.current);
     // The most novel records are the new ones.
     const top = a.records.slice(0, 20);
     expect(top.filter((r) => NEW.some((w) => r.text?.includes(w))).length).toBeGreaterThanOrEqual(18);
@@ -99,5 +107,24 @@ describe('novelty checks', () => {
       'embedding_drift.mmd_within_label',
     ])
       expect(checks).toContain(c);
+  });
+
+  it('read the first MAX_TEXT_WORDS words of a long text, or the model token ids when every record has them', () => {
+    const long = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' ');
+    const r = {
+      row: 0,
+      id: 'a',
+      label: 'x',
+      text: long,
+      tokenIds: [5, 6, 7],
+      embedding: new Float32Array(0),
+    };
+    const words = recordTokens(r, false);
+    expect(words).toHaveLength(MAX_TEXT_WORDS);
+    expect(words?.[0]).toBe('w0');
+    expect(words?.at(-1)).toBe(`w${MAX_TEXT_WORDS - 1}`);
+    expect(recordTokens({ ...r, text: 'Short text.' }, false)).toEqual(['short', 'text']);
+    expect(recordTokens(r, true)).toEqual([5, 6, 7]);
+    expect(recordTokens({ ...r, tokenIds: null }, true)).toBeNull();
   });
 });
