@@ -142,7 +142,7 @@ async function monitor(dir: string): Promise<void> {
   const stages: Record<string, number> = {};
   const t0 = performance.now();
   const store = createLocalStore(dir);
-  const { report } = await runMonitorJob({
+  const { report, projectorLayout } = await runMonitorJob({
     store,
     model: MODEL,
     source: args.source === 'log' ? undefined : duckDbWindowSource(store, MODEL),
@@ -160,6 +160,7 @@ async function monitor(dir: string): Promise<void> {
       cpuMs,
       maxRssMb,
       stages,
+      projectorLayout,
       current: report.metrics['volume.current'],
       worst: report.summary.worst,
     }),

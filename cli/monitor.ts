@@ -212,10 +212,14 @@ export const monitorCommand: CliCommand = defineCommand({
       const { connectedSourceFor } = await import('../functions/adapters/connected-source.ts');
       const { localSourceClients } = await import('./source-clients.ts');
       const connectedSource = (m: ModelVersion) => connectedSourceFor(m, localSourceClients());
+      // Vigil's own log is scanned by DuckDB (native, several times faster than decoding each part file
+      // in JavaScript; it falls back to that reader for a file it cannot read, with the same results).
+      const { duckDbWindowSource } = await import('../functions/adapters/duckdb-window-source.ts');
       const result = await runMonitorJobWithSource(
         {
           store,
           model,
+          source: duckDbWindowSource(store, model),
           now: options.now,
           windowMs: options.windowMs,
           reference: options.reference,

@@ -56,6 +56,8 @@ export interface MonitorRunSummary {
   worst: Verdict | null;
   report: string | null;
   alerting: string | null;
+  /** Where the projector's layout ran (a worker thread beside the checks, or the handler's thread). */
+  projectorLayout?: 'worker' | 'this_thread' | null;
   error?: { code: string; message: string };
 }
 
@@ -122,6 +124,7 @@ export function makeHandler(deps: MonitorDeps) {
           report,
           keys: written,
           alerting,
+          projectorLayout,
         } = await runMonitorJobWithSource(
           {
             store: deps.store,
@@ -154,6 +157,7 @@ export function makeHandler(deps: MonitorDeps) {
           worst: report.summary.worst,
           report: written.json,
           alerting: alerting?.status ?? null,
+          projectorLayout,
         });
       } catch (e) {
         // One model's failure must not keep the others from being checked.

@@ -14,6 +14,7 @@ import type { Notifier } from '../../functions/lib/alerts/notifier.ts';
 import type { AlertNotification } from '../../functions/lib/alerts/types.ts';
 import { parseModelVersion } from '../../functions/lib/models/model-version.ts';
 import { declareModelVersion } from '../../functions/lib/models/registry.ts';
+import { logWindowSource } from '../../functions/lib/monitor/log-source.ts';
 import { validateSourceSpec } from '../../functions/lib/sources/spec.ts';
 import { MonitorRunFailedError, makeHandler } from '../../functions/monitor/make-handler.ts';
 import { DIM, generateRecords, LABELS } from '../e2e/helpers/connected-records.ts';
@@ -89,6 +90,9 @@ describe('the scheduled monitor and connected sources', () => {
       now: () => new Date(NOW),
       notifiers: [notifier],
       reportAssets: loadReportAssets,
+      // As the Lambda handler is built: a source for Vigil's own log, which a connected version's
+      // own source must win over.
+      source: (m) => logWindowSource(store, m),
       connectedSource: (m) => connectedSourceFor(m, { env: {} }),
       log: (l) => lines.push(l),
     });

@@ -73,6 +73,11 @@ export interface MonitorJobResult {
   report: MonitorReport;
   keys: { json: string; html: string | null; latestHtml: string | null };
   alerting: RunAlertingResult | null;
+  /**
+   * Where the projector's layout ran: a worker thread beside the checks, or this thread (a small
+   * layout, or no worker could start); null without a projector. The report is the same either way.
+   */
+  projectorLayout: 'worker' | 'this_thread' | null;
 }
 
 /** Thrown when the run has no reference to compare with; the CLI prints it with its code. */
@@ -208,6 +213,7 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
 
   t = clock();
   // What is left of the projector's layout after the checks is the projector stage.
+  let projectorLayout: MonitorJobResult['projectorLayout'] = null;
   const report = await runMonitorConcurrently(
     {
       model,
@@ -230,6 +236,9 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
       checksDone: () => {
         stage('checks', t);
         t = clock();
+      },
+      layoutDone: (where) => {
+        projectorLayout = where;
       },
     },
   );
@@ -265,5 +274,6 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
     report,
     keys: { json: keys.json, html: html ? keys.html : null, latestHtml: html ? keys.latestHtml : null },
     alerting,
+    projectorLayout,
   };
 }

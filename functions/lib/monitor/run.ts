@@ -201,7 +201,12 @@ export function runMonitor(input: RunMonitorInput): MonitorReport {
  */
 export async function runMonitorConcurrently(
   input: RunMonitorInput,
-  options: { thread?: ProjectorThread; checksDone?: () => void } = {},
+  options: {
+    thread?: ProjectorThread;
+    checksDone?: () => void;
+    /** Where the projector's layout was computed (not called when the run has no projector). */
+    layoutDone?: (where: 'worker' | 'this_thread') => void;
+  } = {},
 ): Promise<MonitorReport> {
   const ctx = checkContext(input);
   const request = input.projector === false ? undefined : projectorLayoutRequest(ctx);
@@ -215,6 +220,10 @@ export async function runMonitorConcurrently(
     throw error;
   }
   options.checksDone?.();
-  if (layout) report.projector = projectorFromLayout(ctx, (await layout.result()).layout);
+  if (layout) {
+    const { layout: placed, onWorker } = await layout.result();
+    report.projector = projectorFromLayout(ctx, placed);
+    options.layoutDone?.(onWorker ? 'worker' : 'this_thread');
+  }
   return report;
 }

@@ -48,8 +48,10 @@ export async function withConnectedModels<M extends { name: string; version: str
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * runMonitorJob with the model version's connected source when it has one. `notifiers` of a failed
- * source run default to the run's alerting notifiers; without alerting no operational alert is sent.
+ * runMonitorJob with the model version's connected source when it has one. `input.source` is how
+ * Vigil's own log is read (the deployment's engine, DuckDB locally): a connected version's source wins
+ * over it. `notifiers` of a failed source run default to the run's alerting notifiers; without
+ * alerting no operational alert is sent.
  */
 export async function runMonitorJobWithSource(
   input: MonitorJobInput,
@@ -59,8 +61,7 @@ export async function runMonitorJobWithSource(
     input.modelVersion === undefined
       ? await readModelVersion(input.store, input.model.name, input.model.version)
       : input.modelVersion;
-  if (!declared?.source || !opts.sourceFor || input.source)
-    return runMonitorJob({ ...input, modelVersion: declared });
+  if (!declared?.source || !opts.sourceFor) return runMonitorJob({ ...input, modelVersion: declared });
   const windowMs =
     input.windowMs ??
     resolveMonitors(declared.monitors).windowMs ??
@@ -80,7 +81,7 @@ export async function runMonitorJobWithSource(
   try {
     const source = await opts.sourceFor(declared);
     if (source) described = source.describe;
-    const result = await runMonitorJob({ ...input, modelVersion: declared, source: source ?? undefined });
+    const result = await runMonitorJob({ ...input, modelVersion: declared, source: source ?? input.source });
     if (input.alerting) await noteSourceReadable({ ...alertBase, source: described });
     return result;
   } catch (e) {
