@@ -142,7 +142,7 @@ async function monitor(dir: string): Promise<void> {
   const stages: Record<string, number> = {};
   const t0 = performance.now();
   const store = createLocalStore(dir);
-  const { report, projectorLayout } = await runMonitorJob({
+  const { report, threads } = await runMonitorJob({
     store,
     model: MODEL,
     source: args.source === 'log' ? undefined : duckDbWindowSource(store, MODEL),
@@ -160,7 +160,7 @@ async function monitor(dir: string): Promise<void> {
       cpuMs,
       maxRssMb,
       stages,
-      projectorLayout,
+      threads,
       current: report.metrics['volume.current'],
       worst: report.summary.worst,
     }),

@@ -6,6 +6,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { Notifier } from '../lib/alerts/notifier.ts';
 import type { MonitorConfig } from '../lib/monitor/config.ts';
 import { findingsAsEmf } from '../lib/monitor/emf.ts';
+import type { MonitorJobResult } from '../lib/monitor/job.ts';
 import { reportKeys } from '../lib/monitor/keys.ts';
 import { type ModelVersion, modelsInStore } from '../lib/monitor/models.ts';
 import type { WindowSource } from '../lib/monitor/source.ts';
@@ -56,8 +57,8 @@ export interface MonitorRunSummary {
   worst: Verdict | null;
   report: string | null;
   alerting: string | null;
-  /** Where the projector's layout ran (a worker thread beside the checks, or the handler's thread). */
-  projectorLayout?: 'worker' | 'this_thread' | null;
+  /** Where the projector's layout and the word-excess test ran (worker threads or the handler's). */
+  threads?: MonitorJobResult['threads'];
   error?: { code: string; message: string };
 }
 
@@ -124,7 +125,7 @@ export function makeHandler(deps: MonitorDeps) {
           report,
           keys: written,
           alerting,
-          projectorLayout,
+          threads,
         } = await runMonitorJobWithSource(
           {
             store: deps.store,
@@ -157,7 +158,7 @@ export function makeHandler(deps: MonitorDeps) {
           worst: report.summary.worst,
           report: written.json,
           alerting: alerting?.status ?? null,
-          projectorLayout,
+          threads,
         });
       } catch (e) {
         // One model's failure must not keep the others from being checked.

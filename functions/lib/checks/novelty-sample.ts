@@ -16,7 +16,12 @@ export interface SampledRecord {
   embedding: Float32Array;
 }
 
+const sampled = new WeakMap<MonitorWindow, SampledRecord[]>();
+
+/** The window's sampled records (built once per window; read them, do not change them). */
 export function sampledRecords(w: MonitorWindow): SampledRecord[] {
+  const hit = sampled.get(w);
+  if (hit) return hit;
   const ids = w.sampleTokenIds;
   const out: SampledRecord[] = [];
   for (let s = 0; s < w.sample.rows; s++) {
@@ -31,6 +36,7 @@ export function sampledRecords(w: MonitorWindow): SampledRecord[] {
       embedding: w.sample.vectors.subarray(s * w.dim, (s + 1) * w.dim),
     });
   }
+  sampled.set(w, out);
   return out;
 }
 

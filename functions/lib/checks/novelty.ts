@@ -12,17 +12,19 @@ import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
 import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
 import { createRng, sampleIndices, shuffleInPlace } from '../stats/rng.ts';
 import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
-import { wordExcessTest } from '../stats/word-excess.ts';
+import { type WordExcessOptions, type WordExcessResult, wordExcessTest } from '../stats/word-excess.ts';
 import { characteristicWords } from './characteristic-words.ts';
 import type { CheckContext } from './context.ts';
 import { type DraftFinding, formatNumber, insufficient, pValueTestBase } from './finding.ts';
 import { recordTokens, type SampledRecord, sampledRecords } from './novelty-sample.ts';
+import { type WordExcessRequest, wordExcessRequest } from './word-excess-thread.ts';
 
 export type NoveltySpace = 'tokens' | 'embeddings';
 
 export interface NoveltyAnalysis extends NoveltyReport {
   /** Novelty of each sampled current row, by window row (for the projector). */
   byRow: Map<number, number>;
+  /** Tail excess and rank test in each space (the word-excess test is its own draft: noveltyChecks). */
   drafts: DraftFinding[];
 }
 
@@ -256,14 +258,22 @@ class PhraseVocabulary {
  * The word-excess permutation test over every sampled text of both windows: words and word pairs
  * that turn up in more current texts than chance allows (a new kind of text brings its own vocabulary).
  */
-function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRecord[]): DraftFinding {
-  const base = pValueTestBase(ctx, {
-    check: 'novelty.word_excess',
-    group: 'novelty',
-    title: 'New text (words concentrated in the current window)',
-    method: 'word_excess_permutation',
-    maxVerdict: 'alert',
-  });
+interface WordExcessInput {
+  useIds: boolean;
+  vocab: PhraseVocabulary;
+  refDocs: Int32Array[];
+  curDocs: Int32Array[];
+  options: WordExcessOptions;
+}
+
+const wordInputs = new WeakMap<CheckContext, WordExcessInput>();
+
+/** The documents of the word-excess test (words and word pairs as ids), built once per run. */
+function wordExcessInput(ctx: CheckContext): WordExcessInput {
+  const hit = wordInputs.get(ctx);
+  if (hit) return hit;
+  const ref = sampledRecords(ctx.reference);
+  const cur = sampledRecords(ctx.current);
   const useIds = [...ref, ...cur].every((r) => r.tokenIds !== null) && ref.length + cur.length > 0;
   const vocab = new PhraseVocabulary();
   const ids = (rs: SampledRecord[]) =>
@@ -271,20 +281,69 @@ function wordExcessDraft(ctx: CheckContext, ref: SampledRecord[], cur: SampledRe
       .map((r) => recordTokens(r, useIds))
       .filter((d): d is Token[] => d !== null && d.length > 0)
       .map((d) => vocab.encode(d));
-  const refDocs = ids(ref);
-  const curDocs = ids(cur);
-  const min = ctx.config.minDriftSampleSize;
-  const sizes = { referenceSize: refDocs.length, currentSize: curDocs.length };
-  if (refDocs.length < min || curDocs.length < min) return insufficient({ ...base, ...sizes });
   const cfg = ctx.config.novelty;
-  const r = wordExcessTest(refDocs, curDocs, {
-    top: cfg.wordTop,
-    exactTop: cfg.wordExactTop,
-    minCount: cfg.minWordCount,
-    permutations: cfg.wordPermutations,
-    earlyStop: ctx.config.embedding.earlyStop,
-    seed: ctx.seed + 17,
+  const input: WordExcessInput = {
+    useIds,
+    vocab,
+    refDocs: ids(ref),
+    curDocs: ids(cur),
+    options: {
+      top: cfg.wordTop,
+      exactTop: cfg.wordExactTop,
+      minCount: cfg.minWordCount,
+      permutations: cfg.wordPermutations,
+      earlyStop: ctx.config.embedding.earlyStop,
+      seed: ctx.seed + 17,
+    },
+  };
+  wordInputs.set(ctx, input);
+  return input;
+}
+
+const enoughTexts = (ctx: CheckContext, input: WordExcessInput) =>
+  input.refDocs.length >= ctx.config.minDriftSampleSize &&
+  input.curDocs.length >= ctx.config.minDriftSampleSize;
+
+/**
+ * The run's word-excess test as a request another thread can run (word-excess-thread.ts); null when
+ * a window has too few texts to test. Hand its result back with `provideWordExcess`.
+ */
+export function wordExcessRequestFor(ctx: CheckContext): WordExcessRequest | null {
+  const input = wordExcessInput(ctx);
+  return enoughTexts(ctx, input) ? wordExcessRequest(input.refDocs, input.curDocs, input.options) : null;
+}
+
+const provided = new WeakMap<CheckContext, WordExcessResult>();
+
+/** The result of `wordExcessRequestFor(ctx)` computed elsewhere: the check uses it instead of running it. */
+export function provideWordExcess(ctx: CheckContext, result: WordExcessResult): void {
+  provided.set(ctx, result);
+}
+
+const wordDrafts = new WeakMap<CheckContext, DraftFinding>();
+
+function wordExcessDraft(ctx: CheckContext): DraftFinding {
+  const hit = wordDrafts.get(ctx);
+  if (hit) return hit;
+  const draft = buildWordExcessDraft(ctx);
+  wordDrafts.set(ctx, draft);
+  return draft;
+}
+
+function buildWordExcessDraft(ctx: CheckContext): DraftFinding {
+  const base = pValueTestBase(ctx, {
+    check: 'novelty.word_excess',
+    group: 'novelty',
+    title: 'New text (words concentrated in the current window)',
+    method: 'word_excess_permutation',
+    maxVerdict: 'alert',
   });
+  const input = wordExcessInput(ctx);
+  const { useIds, vocab, refDocs, curDocs } = input;
+  const sizes = { referenceSize: refDocs.length, currentSize: curDocs.length };
+  if (!enoughTexts(ctx, input)) return insufficient({ ...base, ...sizes });
+  const cfg = ctx.config.novelty;
+  const r = provided.get(ctx) ?? wordExcessTest(refDocs, curDocs, input.options);
   // The five most characteristic words of the current window (log-odds, Monroe et al.), with counts.
   const top = (characteristicWords(ctx)?.current ?? [])
     .slice(0, 5)
@@ -343,7 +402,6 @@ export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
   const embeddings = dimsMatch
     ? embeddingScores(fit, cal, cur, cfg.neighbours, cfg.embeddingMaxPerPart, ctx.seed + 19)
     : null;
-  const words = wordExcessDraft(ctx, ref, cur);
   const t = spaceDrafts(ctx, 'tokens', tokens, alpha);
   const e = spaceDrafts(ctx, 'embeddings', embeddings, alpha);
   const sortedCal = (s: SpaceScores | null) => (s ? Float64Array.from(s.calibration).sort() : null);
@@ -380,7 +438,7 @@ export function noveltyAnalysis(ctx: CheckContext): NoveltyAnalysis {
     spaces,
     records: records.slice(0, cfg.maxRecords),
     byRow,
-    drafts: [words, ...t.drafts, ...e.drafts],
+    drafts: [...t.drafts, ...e.drafts],
   };
   cache.set(ctx, analysis);
   return analysis;
@@ -395,5 +453,5 @@ export function noveltyReport(ctx: CheckContext): NoveltyReport | null {
 
 /** The novelty findings: word excess, then tail excess and rank test in tokens and in embeddings. */
 export function noveltyChecks(ctx: CheckContext): DraftFinding[] {
-  return noveltyAnalysis(ctx).drafts;
+  return [wordExcessDraft(ctx), ...noveltyAnalysis(ctx).drafts];
 }

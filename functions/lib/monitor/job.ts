@@ -24,7 +24,7 @@ import { loadReportHistory, usualVolume } from './history.ts';
 import { baselineKey, baselineLabelsKey, reportKeys } from './keys.ts';
 import { accumulateFiles, actualsById, baselineLabels } from './load.ts';
 import { logWindowSource } from './log-source.ts';
-import { runMonitorConcurrently } from './run.ts';
+import { runMonitorConcurrently, type ThreadUse } from './run.ts';
 import type { WindowSource } from './source.ts';
 import type { MonitorReport, WindowRange } from './types.ts';
 import { type MonitorWindow, WindowAccumulator } from './window.ts';
@@ -74,10 +74,11 @@ export interface MonitorJobResult {
   keys: { json: string; html: string | null; latestHtml: string | null };
   alerting: RunAlertingResult | null;
   /**
-   * Where the projector's layout ran: a worker thread beside the checks, or this thread (a small
-   * layout, or no worker could start); null without a projector. The report is the same either way.
+   * Where the run's off-thread work ran: a worker thread beside the checks, or this thread (small
+   * work, or no worker could start); null when there was none (no projector; too few texts for the
+   * word test). The report is the same either way.
    */
-  projectorLayout: 'worker' | 'this_thread' | null;
+  threads: { projectorLayout: ThreadUse | null; wordExcess: ThreadUse | null };
 }
 
 /** Thrown when the run has no reference to compare with; the CLI prints it with its code. */
@@ -213,7 +214,7 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
 
   t = clock();
   // What is left of the projector's layout after the checks is the projector stage.
-  let projectorLayout: MonitorJobResult['projectorLayout'] = null;
+  const threads: MonitorJobResult['threads'] = { projectorLayout: null, wordExcess: null };
   const report = await runMonitorConcurrently(
     {
       model,
@@ -238,7 +239,10 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
         t = clock();
       },
       layoutDone: (where) => {
-        projectorLayout = where;
+        threads.projectorLayout = where;
+      },
+      wordExcessDone: (where) => {
+        threads.wordExcess = where;
       },
     },
   );
@@ -274,6 +278,6 @@ async function runJob(input: MonitorJobInput, openThread: () => ProjectorThread)
     report,
     keys: { json: keys.json, html: html ? keys.html : null, latestHtml: html ? keys.latestHtml : null },
     alerting,
-    projectorLayout,
+    threads,
   };
 }

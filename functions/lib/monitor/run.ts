@@ -14,14 +14,19 @@ import { integrityRateChecks } from '../checks/integrity-rates.ts';
 import { schemaChecks } from '../checks/integrity-schema.ts';
 import { textLengthCheck } from '../checks/integrity-text-length.ts';
 import { volumeCheck } from '../checks/integrity-volume.ts';
-import { noveltyChecks, noveltyReport } from '../checks/novelty.ts';
+import { noveltyChecks, noveltyReport, provideWordExcess, wordExcessRequestFor } from '../checks/novelty.ts';
 import { performanceActualsChecks } from '../checks/performance-actuals.ts';
 import { cbpeCheck, labelledCount } from '../checks/performance-cbpe.ts';
 import { predictionLabelChecks } from '../checks/prediction-labels.ts';
 import { predictionScoreChecks } from '../checks/prediction-scores.ts';
 import { segmentChecks } from '../checks/segments.ts';
+import { startWordExcess } from '../checks/word-excess-thread.ts';
 import type { FieldSpec } from '../models/model-version.ts';
-import { type ProjectorThread, startProjectorLayout } from '../report/projector-thread.ts';
+import {
+  type PendingProjectorLayout,
+  type ProjectorThread,
+  startProjectorLayout,
+} from '../report/projector-thread.ts';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.ts';
 import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config.ts';
 import { reportDistributions } from './distributions.ts';
@@ -75,27 +80,49 @@ export function applicableChecks(ctx: CheckContext, drafts: DraftFinding[]): Dra
 
 /** Every check of a run, in report order. */
 export function runChecks(ctx: CheckContext): DraftFinding[] {
-  return applicableChecks(ctx, allChecks(ctx));
+  return applicableChecks(
+    ctx,
+    checkGroups(ctx).flatMap((g) => g()),
+  );
 }
 
-function allChecks(ctx: CheckContext): DraftFinding[] {
+/**
+ * `runChecks`, with the novelty checks (whose word-excess test may be running on another thread)
+ * evaluated last, after `beforeNovelty` — the same findings in the same order.
+ */
+async function runChecksDeferringNovelty(
+  ctx: CheckContext,
+  beforeNovelty: () => Promise<void>,
+): Promise<DraftFinding[]> {
+  const groups = checkGroups(ctx);
+  const out: DraftFinding[][] = groups.map((g, i) => (i === NOVELTY_GROUP ? [] : g()));
+  await beforeNovelty();
+  out[NOVELTY_GROUP] = groups[NOVELTY_GROUP]();
+  return applicableChecks(ctx, out.flat());
+}
+
+/** Index of the novelty checks in `checkGroups`. */
+const NOVELTY_GROUP = 1;
+
+/** The checks of a run in report order, each group computed when called. */
+function checkGroups(ctx: CheckContext): (() => DraftFinding[])[] {
   const labelled = labelledCount(ctx);
   const hasActuals = labelled >= ctx.config.minPerformanceSampleSize;
   return [
-    ...embeddingMmdChecks(ctx),
-    ...noveltyChecks(ctx),
-    domainClassifierCheck(ctx),
-    ...embeddingCentroidChecks(ctx),
-    ...predictionLabelChecks(ctx),
-    ...predictionScoreChecks(ctx),
-    ...integrityRateChecks(ctx),
-    textLengthCheck(ctx),
-    volumeCheck(ctx),
-    ...schemaChecks(ctx),
-    ...(hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : []),
-    ...(hasActuals ? [] : [cbpeCheck(ctx)]),
-    ...fieldDriftChecks(ctx),
-    ...segmentChecks(ctx),
+    () => embeddingMmdChecks(ctx),
+    () => noveltyChecks(ctx),
+    () => [domainClassifierCheck(ctx)],
+    () => embeddingCentroidChecks(ctx),
+    () => predictionLabelChecks(ctx),
+    () => predictionScoreChecks(ctx),
+    () => integrityRateChecks(ctx),
+    () => [textLengthCheck(ctx)],
+    () => [volumeCheck(ctx)],
+    () => schemaChecks(ctx),
+    () => (hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : []),
+    () => (hasActuals ? [] : [cbpeCheck(ctx)]),
+    () => fieldDriftChecks(ctx),
+    () => segmentChecks(ctx),
   ];
 }
 
@@ -160,7 +187,12 @@ function checkContext(input: RunMonitorInput): CheckContext {
 
 /** Every part of the report but the projector. */
 function reportWithoutProjector(input: RunMonitorInput, ctx: CheckContext): MonitorReport {
-  const findings = correctFindings(applyCheckSettings(runChecks(ctx), ctx.config));
+  return assembleReport(input, ctx, runChecks(ctx));
+}
+
+/** The report of a run from its check drafts. */
+function assembleReport(input: RunMonitorInput, ctx: CheckContext, drafts: DraftFinding[]): MonitorReport {
+  const findings = correctFindings(applyCheckSettings(drafts, ctx.config));
   const report: MonitorReport = {
     schemaVersion: 1,
     model: { name: input.model.name, version: input.model.version },
@@ -194,10 +226,11 @@ export function runMonitor(input: RunMonitorInput): MonitorReport {
 }
 
 /**
- * The same report as `runMonitor`, with the projector's layout computed on a worker thread while the
- * checks run on this one (projector-thread.ts; on this thread where no worker can start or the layout
- * is small). `thread`: one opened earlier, so its start-up is already done; `checksDone` is called when
- * only the projector is left, for stage timings.
+ * The same report as `runMonitor`, with the projector's layout (projector-thread.ts) and the
+ * word-excess test (checks/word-excess-thread.ts) on worker threads while the other checks run on
+ * this one (each on this thread where no worker can start or its work is small). `thread`: a projector
+ * thread opened earlier, so its start-up is already done; `checksDone` is called when only the
+ * projector is left, for stage timings; `layoutDone` / `wordExcessDone` say where each ran.
  */
 export async function runMonitorConcurrently(
   input: RunMonitorInput,
@@ -205,18 +238,34 @@ export async function runMonitorConcurrently(
     thread?: ProjectorThread;
     checksDone?: () => void;
     /** Where the projector's layout was computed (not called when the run has no projector). */
-    layoutDone?: (where: 'worker' | 'this_thread') => void;
+    layoutDone?: (where: ThreadUse) => void;
+    /** Where the word-excess test ran (not called when a window had too few texts for it). */
+    wordExcessDone?: (where: ThreadUse) => void;
   } = {},
 ): Promise<MonitorReport> {
   const ctx = checkContext(input);
-  const request = input.projector === false ? undefined : projectorLayoutRequest(ctx);
-  if (!request) options.thread?.close();
-  const layout = request && (options.thread?.layout(request) ?? startProjectorLayout(request));
+  // The word test starts first: on long texts it is the run's longest check.
+  const wordRequest = wordExcessRequestFor(ctx);
+  const words = wordRequest ? startWordExcess(wordRequest) : null;
+  let layout: PendingProjectorLayout | undefined;
   let report: MonitorReport;
   try {
-    report = reportWithoutProjector(input, ctx);
+    const request = input.projector === false ? undefined : projectorLayoutRequest(ctx);
+    if (!request) options.thread?.close();
+    layout = request && (options.thread?.layout(request) ?? startProjectorLayout(request));
+    const drafts = await runChecksDeferringNovelty(ctx, async () => {
+      if (!words) return;
+      // What the report needs besides the word test, computed while it finishes (both are cached).
+      noveltyReport(ctx);
+      characteristicWords(ctx);
+      const { result, onWorker } = await words.result();
+      provideWordExcess(ctx, result);
+      options.wordExcessDone?.(onWorker ? 'worker' : 'this_thread');
+    });
+    report = assembleReport(input, ctx, drafts);
   } catch (error) {
     layout?.cancel();
+    words?.cancel();
     throw error;
   }
   options.checksDone?.();
@@ -227,3 +276,6 @@ export async function runMonitorConcurrently(
   }
   return report;
 }
+
+/** Where off-thread work of a run was done. */
+export type ThreadUse = 'worker' | 'this_thread';

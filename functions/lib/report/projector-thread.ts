@@ -66,8 +66,11 @@ const inThread = (request: ProjectorLayoutRequest): PendingProjectorLayout => ({
   cancel: () => {},
 });
 
-/** The worker entry beside this module: its TypeScript source, or the bundle's projector-worker.mjs. */
-function spawnWorker(): Worker {
+/**
+ * The worker entry beside this module (its TypeScript source, or the bundle's projector-worker.mjs):
+ * it serves one layout request or one word-excess test (checks/word-excess-thread.ts).
+ */
+export function spawnWorker(): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./projector-worker.mjs', here));
   // Running from source (bin/run-ts.mjs, bin/vigil.mjs, vitest): the worker needs tsx's loader too,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { characteristicWords } from '../../../functions/lib/checks/characteristic-words.ts';
-import { noveltyAnalysis } from '../../../functions/lib/checks/novelty.ts';
+import { noveltyAnalysis, noveltyChecks } from '../../../functions/lib/checks/novelty.ts';
 import { MAX_TEXT_WORDS, recordTokens } from '../../../functions/lib/checks/novelty-sample.ts';
 import { runMonitor } from '../../../functions/lib/monitor/run.ts';
 import { createRng } from '../../../functions/lib/stats/rng.ts';
@@ -30,7 +30,7 @@ describe('novelty checks', () => {
       const ref = makeWindow({ n: 160, dim: 8, seed: 1000 + r, idPrefix: 'ref', text: texts(r) });
       const cur = makeWindow({ n: 120, dim: 8, seed: 5000 + r, idPrefix: 'cur', text: texts(9000 + r) });
       // Act
-      const drafts = noveltyAnalysis(ctxOf(ref, cur, { seed: r })).drafts;
+      const drafts = noveltyChecks(ctxOf(ref, cur, { seed: r }));
       // Assess (below)
       for (const d of drafts) if ((d.pValue ?? 1) < 0.05) hits.set(d.check, (hits.get(d.check) ?? 0) + 1);
       rankPs.push(drafts.find((d) => d.check === 'novelty.embedding_rank')?.pValue ?? Number.NaN);
@@ -44,8 +44,9 @@ describe('novelty checks', () => {
   it('find 10% of current texts with a new vocabulary, and say how many', () => {
     const ref = makeWindow({ n: 600, dim: 8, seed: 1, idPrefix: 'ref', text: texts(1) });
     const cur = makeWindow({ n: 500, dim: 8, seed: 2, idPrefix: 'cur', text: texts(2, 450) });
-    const a = noveltyAnalysis(ctxOf(ref, cur));
-    const byCheck = new Map(a.drafts.map((d) => [d.check, d]));
+    const ctx = ctxOf(ref, cur);
+    const a = noveltyAnalysis(ctx);
+    const byCheck = new Map(noveltyChecks(ctx).map((d) => [d.check, d]));
     expect(byCheck.get('novelty.word_excess')?.pValue).toBeLessThan(0.01);
     expect(byCheck.get('novelty.token_tail')?.pValue).toBeLessThan(0.001);
     expect(byCheck.get('novelty.token_tail')?.describe).toMatch(

@@ -144,7 +144,7 @@ describe('monitor handler', () => {
         worst: 'alert',
         report: 'reports/model=test-model/version=1/2026-03-02T00-00-00.000Z.json',
         alerting: 'delivered',
-        projectorLayout: 'this_thread',
+        threads: { projectorLayout: 'this_thread', wordExcess: 'this_thread' },
       },
     ]);
     expect(sent[0].reportUrl).toBe(

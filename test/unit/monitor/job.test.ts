@@ -93,15 +93,16 @@ describe('runMonitorJob', () => {
     await store.putPredictions(
       records(makeRows({ n: 1, seed: 9, idPrefix: 'old' }), NOW.getTime() - 30 * HOUR, 1),
     );
-    const { report, keys, projectorLayout } = await runMonitorJob({
+    const { report, keys, threads } = await runMonitorJob({
       store,
       model: MODEL,
       now: NOW,
       config,
       reportAssets: { echartsJs: '/* charts */' },
     });
-    // 100 points (projectorMaxPoints): laid out on this thread, below the size that pays for a worker.
-    expect(projectorLayout).toBe('this_thread');
+    // 100 points (projectorMaxPoints) and short texts: both on this thread, below the sizes that pay
+    // for a worker.
+    expect(threads).toEqual({ projectorLayout: 'this_thread', wordExcess: 'this_thread' });
     expect(report.window).toEqual({ start: '2026-03-01T00:00:00.000Z', end: '2026-03-02T00:00:00.000Z' });
     expect(report.reference).toEqual({ kind: 'baseline', size: 200 });
     expect(report.metrics['volume.current']).toBe(120);
@@ -117,13 +118,13 @@ describe('runMonitorJob', () => {
   it('lays a large projector out on a worker thread and says so', async () => {
     await writeBaseline(1500);
     await writeWindow(600);
-    const { report, projectorLayout } = await runMonitorJob({
+    const { report, threads } = await runMonitorJob({
       store,
       model: MODEL,
       now: NOW,
       config: resolveMonitorConfig({}),
     });
-    expect(projectorLayout).toBe('worker');
+    expect(threads.projectorLayout).toBe('worker');
     expect(report.projector?.points.length).toBeGreaterThanOrEqual(500);
   });
 

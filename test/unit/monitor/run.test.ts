@@ -5,6 +5,7 @@ import type { MonitorReport } from '../../../functions/lib/monitor/types.ts';
 import { labelShareKey, REPORT_METRIC_KEYS } from '../../../functions/lib/report/metric-keys.ts';
 import { WORKER_MIN_POINTS } from '../../../functions/lib/report/projector-thread.ts';
 import { benjaminiHochberg } from '../../../functions/lib/stats/benjamini-hochberg.ts';
+import { createRng } from '../../../functions/lib/stats/rng.ts';
 import { MODEL, makeWindow } from './make-windows.ts';
 
 // Default permutations (1000): with fewer, the smallest MMD p cannot survive BH below 0.01.
@@ -100,6 +101,31 @@ describe('runMonitor', () => {
     const without = await runMonitorConcurrently({ ...input, projector: false });
     expect(without.projector).toBeUndefined();
     expect(without.findings).toEqual(inThread.findings);
+  });
+
+  it('gives the same report when the word-excess test runs on a worker thread beside the other checks', async () => {
+    // Prepare: 60-word texts (words and pairs: ~200,000 tokens over both windows, above
+    // WORD_WORKER_MIN_TOKENS), and in the current window 10% of texts with words of their own.
+    const words = (seed: number, novelFrom = Number.POSITIVE_INFINITY) => {
+      const rng = createRng(seed);
+      return (i: number) =>
+        Array.from({ length: 60 }, (_, k) =>
+          i >= novelFrom && k % 4 === 0
+            ? `new${Math.floor(rng.random() * 8)}`
+            : `w${Math.floor(400 * rng.random() ** 2)}`,
+        ).join(' ');
+    };
+    const input = runInput(makeWindow({ n: 600, seed: 9, idPrefix: 'cur', text: words(2, 540) }), {
+      reference: makeWindow({ n: 1200, seed: 1, idPrefix: 'ref', text: words(1) }),
+    });
+    // Act
+    const where: string[] = [];
+    const concurrent = await runMonitorConcurrently(input, { wordExcessDone: (w) => where.push(w) });
+    const inThread = runMonitor(input);
+    // Assess: the test ran on the worker, found the new words, and the reports are identical.
+    expect(where).toEqual(['worker']);
+    expect(inThread.findings.find((f) => f.check === 'novelty.word_excess')?.verdict).toBe('alert');
+    expect(JSON.stringify(concurrent)).toBe(JSON.stringify(inThread));
   });
 
   it('reports actual performance instead of the estimate when enough actuals arrived', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWordExcessRequest } from '../../../functions/lib/checks/word-excess-thread.ts';
 import {
   assembleProjector,
   buildProjector,
@@ -16,7 +17,7 @@ import {
   startProjectorLayout,
   WORKER_MIN_POINTS,
 } from '../../../functions/lib/report/projector-thread.ts';
-import { testProjectorRequest } from '../../fixtures/report/test-projector-request.ts';
+import { testProjectorRequest, testWordExcessRequest } from '../../fixtures/report/test-projector-request.ts';
 
 const plain = (layout: ProjectorLayout) =>
   Object.fromEntries(Object.entries(layout).map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]));
@@ -128,7 +129,12 @@ describe('startProjectorLayout in a bundle (as the monitor Lambda ships it)', ()
     const want = plain(layoutFromRequest(testProjectorRequest()));
     const withWorker = run();
     expect(withWorker).toEqual({ onWorker: true, layout: want });
+    // The same worker file serves the word-excess test.
+    const words = JSON.parse(JSON.stringify(runWordExcessRequest(testWordExcessRequest())));
+    expect(words.pValue).toBeLessThan(0.01);
+    expect(run('words')).toEqual({ onWorker: true, result: words });
     rmSync(join(dir, 'projector-worker.mjs'));
     expect(run()).toEqual({ onWorker: false, layout: want });
+    expect(run('words')).toEqual({ onWorker: false, result: words });
   });
 });
