@@ -54,6 +54,9 @@ const SMALL_REFERENCE_SIZE = 872;
  * whose shared words ("phone" in ~8 of them) are as strong as the null's best word in many draws, and
  * whose embeddings (this CNN's 128 dimensions) sit among SST-2's: the share of current neighbours of a
  * new text is the same as an SST-2 text's (0.32 vs 0.33 at k = 10). Reported, not a gate.
+ * tools/research/admixture_limits.py measures why (bench/RESULTS.md, round 4): a classifier that has
+ * seen 500 labelled amazon sentences separates single texts (AUC 0.98), but nothing fitted on the
+ * reference or learnt inside the window does.
  */
 const OPEN_POWER_TARGETS = new Set(['uci amazon_cells 5.0%', 'uci yelp 5.0%']);
 const DEMO_CORPUS = fileURLToPath(new URL('../../data/demo-corpus.jsonl', import.meta.url));
