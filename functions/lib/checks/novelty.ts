@@ -300,6 +300,10 @@ function wordExcessInput(ctx: CheckContext): WordExcessInput {
   return input;
 }
 
+/** The model version switched the test off: its finding is dropped, so its permutations are not run. */
+const wordExcessDisabled = (ctx: CheckContext) =>
+  ctx.config.checks?.['novelty.word_excess']?.enabled === false;
+
 const enoughTexts = (ctx: CheckContext, input: WordExcessInput) =>
   input.refDocs.length >= ctx.config.minDriftSampleSize &&
   input.curDocs.length >= ctx.config.minDriftSampleSize;
@@ -309,6 +313,7 @@ const enoughTexts = (ctx: CheckContext, input: WordExcessInput) =>
  * a window has too few texts to test. Hand its result back with `provideWordExcess`.
  */
 export function wordExcessRequestFor(ctx: CheckContext): WordExcessRequest | null {
+  if (wordExcessDisabled(ctx)) return null;
   const input = wordExcessInput(ctx);
   return enoughTexts(ctx, input) ? wordExcessRequest(input.refDocs, input.curDocs, input.options) : null;
 }
@@ -338,6 +343,7 @@ function buildWordExcessDraft(ctx: CheckContext): DraftFinding {
     method: 'word_excess_permutation',
     maxVerdict: 'alert',
   });
+  if (wordExcessDisabled(ctx)) return insufficient({ ...base, referenceSize: 0, currentSize: 0 });
   const input = wordExcessInput(ctx);
   const { useIds, vocab, refDocs, curDocs } = input;
   const sizes = { referenceSize: refDocs.length, currentSize: curDocs.length };

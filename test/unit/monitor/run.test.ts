@@ -128,6 +128,22 @@ describe('runMonitor', () => {
     expect(JSON.stringify(concurrent)).toBe(JSON.stringify(inThread));
   });
 
+  it('does not run the word-excess test a model version switched off', async () => {
+    const current = makeWindow({ n: 120, seed: 9, idPrefix: 'cur' });
+    const off = resolveMonitorConfig({ checks: { 'novelty.word_excess': { enabled: false } } });
+    const where: string[] = [];
+    const r = await runMonitorConcurrently(runInput(current, { config: off }), {
+      wordExcessDone: (w) => where.push(w),
+    });
+    expect(where).toEqual([]);
+    expect(r.findings.some((f) => f.check === 'novelty.word_excess')).toBe(false);
+    expect(r.findings.some((f) => f.check === 'novelty.token_tail')).toBe(true);
+    // Switched on (the default), the same run tests it.
+    const on = await runMonitorConcurrently(runInput(current), { wordExcessDone: (w) => where.push(w) });
+    expect(where).toEqual(['this_thread']);
+    expect(on.findings.some((f) => f.check === 'novelty.word_excess')).toBe(true);
+  });
+
   it('reports actual performance instead of the estimate when enough actuals arrived', () => {
     const current = makeWindow({ n: 100, seed: 8, idPrefix: 'cur' });
     const actuals = new Map([...current.id].map((id, i) => [id, current.label.get(i)]));
