@@ -83,6 +83,14 @@ const STEPS: Step[] = [
     timeoutMs: 420_000,
   },
   {
+    name: 'monitor-run-texts',
+    title: 'Monitoring run at 100k records with 150-word texts',
+    about:
+      'The same run with texts like a served model logs them: 150 Zipf-distributed words and 128 token ids a record, 10% of the current texts on a topic of their own (the word test runs every permutation). Target: 100k <= 6 s, peak RSS <= 1 GB (met for short texts; see the round-4 notes).',
+    argv: [RUN_TS, 'bench/monitor-run.ts', '--records', quick ? '10000' : '100000', '--text', 'words:150'],
+    timeoutMs: 420_000,
+  },
+  {
     name: 'stats-mmd',
     title: 'MMD at 1000 per side (vs NumPy)',
     about: 'MMD permutation test, 1000 vs 1000 × 768, B=100, next to a plain NumPy implementation.',

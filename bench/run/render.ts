@@ -98,11 +98,12 @@ function compaction(j: Json): string[] {
 
 function monitorRun(lines: Json[]): string[] {
   return [
-    '| records in window | wall | CPU | peak RSS | load reference | load current | checks | projector (after checks) | write report | worst verdict |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| records in window | texts | wall | CPU | peak RSS | load reference | load current | checks | projector (after checks) | write report | projector / word test on | worst verdict |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
     ...lines.map((l) => {
       const s = (l.stages ?? {}) as Json;
-      return `| ${l.records} | ${r(Number(l.ms) / 1000, 1)} s | ${r(Number(l.cpuMs) / 1000, 1)} s | ${l.maxRssMb} MB | ${s.load_reference} ms | ${s.load_current} ms | ${s.checks} ms | ${s.projector ?? '-'} ms | ${s.write_report} ms | ${l.worst} |`;
+      const t = (l.threads ?? {}) as Json;
+      return `| ${l.records} | ${l.text ?? 'short'} | ${r(Number(l.ms) / 1000, 1)} s | ${r(Number(l.cpuMs) / 1000, 1)} s | ${l.maxRssMb} MB | ${s.load_reference} ms | ${s.load_current} ms | ${s.checks} ms | ${s.projector ?? '-'} ms | ${s.write_report} ms | ${t.projectorLayout ?? '-'} / ${t.wordExcess ?? '-'} | ${l.worst} |`;
     }),
   ];
 }
@@ -114,7 +115,7 @@ export function renderSection(name: string, stdout: string, seconds: number): st
     if (name === 'predict') return predict(lastJson(stdout) as Json);
     if (name === 'parquet-writers') return writers(lastJson(stdout) as Json);
     if (name === 'compaction') return compaction(lastJson(stdout) as Json);
-    if (name === 'monitor-run') return monitorRun(jsonLines(stdout));
+    if (name === 'monitor-run' || name === 'monitor-run-texts') return monitorRun(jsonLines(stdout));
     if (name === 'demo') {
       const alerts = (stdout.match(/^ {4}ALERT/gm) ?? []).length;
       const worst = [...stdout.matchAll(/worst verdict: (\w+)/g)].map((m) => m[1]);
