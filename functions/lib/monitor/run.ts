@@ -82,7 +82,7 @@ export function applicableChecks(ctx: CheckContext, drafts: DraftFinding[]): Dra
 export function runChecks(ctx: CheckContext): DraftFinding[] {
   return applicableChecks(
     ctx,
-    checkGroups(ctx).flatMap((g) => g()),
+    checkGroups(ctx).flatMap((g) => g.run()),
   );
 }
 
@@ -95,34 +95,34 @@ async function runChecksDeferringNovelty(
   beforeNovelty: () => Promise<void>,
 ): Promise<DraftFinding[]> {
   const groups = checkGroups(ctx);
-  const out: DraftFinding[][] = groups.map((g, i) => (i === NOVELTY_GROUP ? [] : g()));
+  const out: DraftFinding[][] = groups.map((g) => (g.novelty ? [] : g.run()));
   await beforeNovelty();
-  out[NOVELTY_GROUP] = groups[NOVELTY_GROUP]();
+  groups.forEach((g, i) => {
+    if (g.novelty) out[i] = g.run();
+  });
   return applicableChecks(ctx, out.flat());
 }
 
-/** Index of the novelty checks in `checkGroups`. */
-const NOVELTY_GROUP = 1;
-
-/** The checks of a run in report order, each group computed when called. */
-function checkGroups(ctx: CheckContext): (() => DraftFinding[])[] {
+/** The checks of a run in report order, each group computed when run; `novelty` marks the deferrable one. */
+function checkGroups(ctx: CheckContext): { run: () => DraftFinding[]; novelty?: true }[] {
   const labelled = labelledCount(ctx);
   const hasActuals = labelled >= ctx.config.minPerformanceSampleSize;
+  const group = (run: () => DraftFinding[]) => ({ run });
   return [
-    () => embeddingMmdChecks(ctx),
-    () => noveltyChecks(ctx),
-    () => [domainClassifierCheck(ctx)],
-    () => embeddingCentroidChecks(ctx),
-    () => predictionLabelChecks(ctx),
-    () => predictionScoreChecks(ctx),
-    () => integrityRateChecks(ctx),
-    () => [textLengthCheck(ctx)],
-    () => [volumeCheck(ctx)],
-    () => schemaChecks(ctx),
-    () => (hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : []),
-    () => (hasActuals ? [] : [cbpeCheck(ctx)]),
-    () => fieldDriftChecks(ctx),
-    () => segmentChecks(ctx),
+    group(() => embeddingMmdChecks(ctx)),
+    { run: () => noveltyChecks(ctx), novelty: true },
+    group(() => [domainClassifierCheck(ctx)]),
+    group(() => embeddingCentroidChecks(ctx)),
+    group(() => predictionLabelChecks(ctx)),
+    group(() => predictionScoreChecks(ctx)),
+    group(() => integrityRateChecks(ctx)),
+    group(() => [textLengthCheck(ctx)]),
+    group(() => [volumeCheck(ctx)]),
+    group(() => schemaChecks(ctx)),
+    group(() => (hasActuals || labelled > 0 ? performanceActualsChecks(ctx, labelled) : [])),
+    group(() => (hasActuals ? [] : [cbpeCheck(ctx)])),
+    group(() => fieldDriftChecks(ctx)),
+    group(() => segmentChecks(ctx)),
   ];
 }
 
