@@ -6,8 +6,7 @@
  * `wordExcessTest` gives on this thread; that is where it runs when the documents are few (a worker
  * takes longer to start) or no worker can start or it fails (its own errors are then rethrown here).
  */
-import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../report/projector-thread.ts';
+import { openWorkerThread } from '../report/worker-thread.ts';
 import { type WordExcessOptions, type WordExcessResult, wordExcessTest } from '../stats/word-excess.ts';
 
 /** A word-excess test as the worker receives it: every document's tokens in one array. */
@@ -69,27 +68,14 @@ export function startWordExcess(
   request: WordExcessRequest,
   minTokens = WORD_WORKER_MIN_TOKENS,
 ): PendingWordExcess {
-  if (request.tokens.length < minTokens) return inThread(request);
-  let worker: Worker;
-  try {
-    worker = spawnWorker();
-  } catch {
-    return inThread(request);
-  }
-  const ended = new Promise<null>((resolve) => {
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
-  });
-  const delivered = new Promise<WordExcessResult>((resolve) => worker.once('message', resolve));
-  worker.postMessage(request);
+  const pending =
+    request.tokens.length >= minTokens ? openWorkerThread().run<WordExcessResult>(request) : null;
+  if (!pending) return inThread(request);
   return {
     result: async () => {
-      const result = await Promise.race([delivered, ended]);
-      void worker.terminate();
+      const result = await pending.result();
       return result ? { result, onWorker: true } : { result: runWordExcessRequest(request), onWorker: false };
     },
-    cancel: () => {
-      void worker.terminate();
-    },
+    cancel: pending.cancel,
   };
 }

@@ -5,13 +5,13 @@
  * projector-worker.mjs) or the worker fails, the layout is computed on this thread instead, which also
  * rethrows the layout's own errors (ProjectorError) with their codes.
  */
-import { Worker } from 'node:worker_threads';
 import {
   type EmbeddingRows,
   layoutProjector,
   type ProjectorLayout,
   type ProjectorLayoutOptions,
 } from './projector.ts';
+import { openWorkerThread } from './worker-thread.ts';
 
 /**
  * Each window's embeddings as one row-major `rows x dim` matrix: what is copied to the worker. Pass
@@ -66,65 +66,27 @@ const inThread = (request: ProjectorLayoutRequest): PendingProjectorLayout => ({
   cancel: () => {},
 });
 
-/**
- * The worker entry beside this module (its TypeScript source, or the bundle's projector-worker.mjs):
- * it serves one layout request or one word-excess test (checks/word-excess-thread.ts).
- */
-export function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./projector-worker.mjs', here));
-  // Running from source (bin/run-ts.mjs, bin/vigil.mjs, vitest): the worker needs tsx's loader too,
-  // and Node 20 does not hand hooks registered with module.register() on to workers.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./projector-worker.ts', here).href;
-  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
-}
-
 /** Starts a worker thread that waits for its layout; until then it does not keep the process alive. */
 export function openProjectorThread(): ProjectorThread {
-  let worker: Worker | null = null;
-  let ended: Promise<null> = Promise.resolve(null);
-  try {
-    const w = spawnWorker();
-    w.unref();
-    ended = new Promise((resolve) => {
-      w.once('error', () => resolve(null));
-      w.once('exit', () => resolve(null));
-    });
-    worker = w;
-  } catch {
-    // No worker here (e.g. no TypeScript loader): every layout runs on this thread.
-  }
-  let used = false;
-  const close = () => {
-    void worker?.terminate();
-    worker = null;
-  };
+  const thread = openWorkerThread();
   return {
     layout(request, minPoints = WORKER_MIN_POINTS) {
-      const w = worker;
-      if (used || !w || pointsOf(request) < minPoints) {
-        close();
+      const pending = pointsOf(request) >= minPoints ? thread.run<ProjectorLayout>(request) : null;
+      if (!pending) {
+        thread.close();
         return inThread(request);
       }
-      used = true;
-      // A 'message' listener holds the process open, so it is added only now, with the worker ref'd.
-      w.ref();
-      const delivered = new Promise<ProjectorLayout>((resolve) => w.once('message', resolve));
-      w.postMessage(request);
       return {
         result: async () => {
-          const layout = await Promise.race([delivered, ended]);
-          worker = null;
+          const layout = await pending.result();
           return layout
             ? { layout, onWorker: true }
             : { layout: layoutFromRequest(request), onWorker: false };
         },
-        cancel: close,
+        cancel: pending.cancel,
       };
     },
-    close,
+    close: thread.close,
   };
 }
 
