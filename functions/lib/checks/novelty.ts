@@ -4,7 +4,9 @@
  * neighbours) and a calibration part scored exactly like the current records, so the calibration
  * scores are the null distribution: a tail-excess count (exact, split-conformal) and a Mann-Whitney
  * rank test per space. A word-excess permutation test over both whole samples adds the evidence of
- * many current texts sharing words the reference lacks. All five join the run's Benjamini-Hochberg set.
+ * many current texts sharing words the reference lacks, and a text-neighbour permutation test the
+ * evidence of a few current texts that share rare words with each other (stats/text-neighbours.ts).
+ * All six join the run's Benjamini-Hochberg set.
  */
 import type { MonitorConfig } from '../monitor/config.ts';
 import type { NoveltyRecord, NoveltyReport, NoveltySpaceSummary } from '../monitor/novelty-types.ts';
@@ -12,6 +14,7 @@ import { mannWhitneyGreater } from '../stats/mann-whitney.ts';
 import { fitUnigram, knnCosineDistance, meanSurprisal, type Token } from '../stats/novelty-scores.ts';
 import { createRng, sampleIndices, shuffleInPlace } from '../stats/rng.ts';
 import { conformalPValue, type TailExcessResult, tailExcessTest } from '../stats/tail-excess.ts';
+import { textNeighbourTest } from '../stats/text-neighbours.ts';
 import { type WordExcessOptions, type WordExcessResult, wordExcessTest } from '../stats/word-excess.ts';
 import { characteristicWords } from './characteristic-words.ts';
 import type { CheckContext } from './context.ts';
@@ -263,6 +266,8 @@ interface WordExcessInput {
   vocab: PhraseVocabulary;
   refDocs: Int32Array[];
   curDocs: Int32Array[];
+  /** The current records of `curDocs`, in its order. */
+  curRecords: SampledRecord[];
   options: WordExcessOptions;
 }
 
@@ -276,17 +281,18 @@ function wordExcessInput(ctx: CheckContext): WordExcessInput {
   const cur = sampledRecords(ctx.current);
   const useIds = [...ref, ...cur].every((r) => r.tokenIds !== null) && ref.length + cur.length > 0;
   const vocab = new PhraseVocabulary();
-  const ids = (rs: SampledRecord[]) =>
+  const withTokens = (rs: SampledRecord[]) =>
     rs
-      .map((r) => recordTokens(r, useIds))
-      .filter((d): d is Token[] => d !== null && d.length > 0)
-      .map((d) => vocab.encode(d));
+      .map((r) => ({ r, d: recordTokens(r, useIds) }))
+      .filter((x): x is { r: SampledRecord; d: Token[] } => x.d !== null && x.d.length > 0);
+  const curKept = withTokens(cur);
   const cfg = ctx.config.novelty;
   const input: WordExcessInput = {
     useIds,
     vocab,
-    refDocs: ids(ref),
-    curDocs: ids(cur),
+    refDocs: withTokens(ref).map((x) => vocab.encode(x.d)),
+    curDocs: curKept.map((x) => vocab.encode(x.d)),
+    curRecords: curKept.map((x) => x.r),
     options: {
       top: cfg.wordTop,
       exactTop: cfg.wordExactTop,
@@ -457,7 +463,67 @@ export function noveltyReport(ctx: CheckContext): NoveltyReport | null {
   return { tailShare, fitSize, spaces, records };
 }
 
-/** The novelty findings: word excess, then tail excess and rank test in tokens and in embeddings. */
+/** A text's single words in the word-excess encoding (its first half: words, then word pairs). */
+const wordsOf = (doc: Int32Array) => doc.subarray(0, (doc.length + 1) >> 1);
+
+/**
+ * Current texts whose nearest texts (TF-IDF cosine over shared rare words, both windows pooled) are
+ * current ones: a small share of a new kind of text finds itself where a global test dilutes it.
+ */
+function textNeighboursDraft(ctx: CheckContext): DraftFinding {
+  const base = pValueTestBase(ctx, {
+    check: 'novelty.text_neighbours',
+    group: 'novelty',
+    title: 'New text (current texts clustered among themselves)',
+    method: 'text_neighbour_permutation',
+    maxVerdict: 'alert',
+  });
+  if (ctx.config.checks?.['novelty.text_neighbours']?.enabled === false)
+    return insufficient({ ...base, referenceSize: 0, currentSize: 0 });
+  const input = wordExcessInput(ctx);
+  const sizes = { referenceSize: input.refDocs.length, currentSize: input.curDocs.length };
+  if (!enoughTexts(ctx, input)) return insufficient({ ...base, ...sizes });
+  const cfg = ctx.config.novelty;
+  const r = textNeighbourTest(input.refDocs.map(wordsOf), input.curDocs.map(wordsOf), {
+    k: cfg.textNeighbours,
+    permutations: cfg.wordPermutations,
+    earlyStop: ctx.config.embedding.earlyStop,
+    seed: ctx.seed + 23,
+  });
+  const text = (i: number) => cut(input.curRecords[i].text, cfg.maxTextChars);
+  const clusters = r.clustered.slice(0, cfg.maxRecords).map((c) => ({
+    id: input.curRecords[c.index].id,
+    text: text(c.index),
+    currentNeighbours: c.currentNeighbours.map((j) => input.curRecords[j].id),
+    similarity: c.similarity,
+  }));
+  const shown = r.clustered
+    .map((c) => text(c.index))
+    .filter((t): t is string => t !== null)
+    .slice(0, cfg.examples)
+    .map((t) => JSON.stringify(t));
+  return {
+    ...base,
+    ...sizes,
+    value: r.statistic,
+    pValue: r.pValue,
+    insufficient: false,
+    describe: `${r.statistic} of ${input.curDocs.length} current texts have at least ${r.k - 1} current texts among their ${r.k} nearest (shared rare words), ${formatNumber(r.expected)} expected by chance${shown.length > 0 ? `; e.g. ${shown.join(', ')}` : ''}`,
+    details: {
+      basis: input.useIds ? 'model_token_ids' : 'words',
+      k: r.k,
+      expected: r.expected,
+      permutations: r.permutations,
+      stoppedEarly: r.stoppedEarly,
+      clustered: clusters,
+    },
+  };
+}
+
+/**
+ * The novelty findings: word excess, text neighbours, then tail excess and rank test in tokens and in
+ * embeddings.
+ */
 export function noveltyChecks(ctx: CheckContext): DraftFinding[] {
-  return [wordExcessDraft(ctx), ...noveltyAnalysis(ctx).drafts];
+  return [wordExcessDraft(ctx), textNeighboursDraft(ctx), ...noveltyAnalysis(ctx).drafts];
 }

@@ -32,6 +32,7 @@ export const CHECK_CATALOG: Readonly<Record<string, ThresholdScale>> = Object.fr
   'novelty.embedding_tail': 'p_value',
   'novelty.embedding_rank': 'p_value',
   'novelty.word_excess': 'p_value',
+  'novelty.text_neighbours': 'p_value',
   'field_drift.string': 'p_value',
   'field_drift.number': 'p_value',
   'field_drift.boolean': 'p_value',

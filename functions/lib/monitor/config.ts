@@ -115,7 +115,8 @@ export interface MonitorConfig {
      * window keeps a sample this large (the current window keeps its usual one). A word seen only in
      * current texts is evidence in proportion to how small the current's share of both samples is, so
      * a reference several times the window makes a 10% admixture of new text visible (issue 13's
-     * admixture evaluation: 10% of UCI review sentences is caught in 3 runs of 10 against 872 reference texts, 9 of 10 against 4,000).
+     * admixture evaluation, word test: 10% of UCI review sentences is caught in 3 runs of 10 against 872 reference texts, 9 of 10
+     * against 4,000; the text-neighbour test needs no large reference and catches it in 9–10 of 10 against 872).
      * @default 5000
      */
     referenceSample: number;
@@ -123,7 +124,12 @@ export interface MonitorConfig {
     embeddingMaxPerPart: number;
     /** Word-excess test: the largest exact tail surprisals summed (the statistic for words only new texts use). @default 5 */
     wordExactTop: number;
-    /** Word-excess test: most permutations (Besag-Clifford stopping as the MMD's); 5,000 lets it show p = 2e-4, small enough to alert after the run's BH correction on its own. @default 5000 */
+    /**
+     * Text-neighbour test: nearest texts per text (TF-IDF cosine over shared rare words); a current
+     * text counts as clustered with at least this many less one of them current. @default 5
+     */
+    textNeighbours: number;
+    /** Word-excess and text-neighbour tests: most permutations (Besag-Clifford stopping as the MMD's); 5,000 lets it show p = 2e-4, small enough to alert after the run's BH correction on its own. @default 5000 */
     wordPermutations: number;
   };
   /** Points of the embeddings projector (both windows together); also the per-window embedding sample. @default 2000 */
@@ -177,6 +183,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = Object.freeze({
     wordTop: 20,
     wordExactTop: 5,
     wordPermutations: 5000,
+    textNeighbours: 5,
     referenceSample: 5000,
     embeddingMaxPerPart: 500,
   },

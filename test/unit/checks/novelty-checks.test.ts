@@ -60,6 +60,24 @@ describe('novelty checks', () => {
     expect(pairs.length).toBeGreaterThan(0);
     const curTexts = [...cur.sampleText.values()].map((t) => ` ${t} `);
     for (const p of pairs) expect(curTexts.filter((t) => t.includes(` ${p.token} `)).length).toBe(p.current);
+    // The new texts share rare words with each other: they are each other's nearest texts, and the
+    // finding lists them (by id, with their current neighbours) and quotes a few.
+    const nbrs = byCheck.get('novelty.text_neighbours');
+    expect(nbrs?.pValue).toBeLessThan(0.01);
+    // 500 of 1,100 pooled texts are current: 9 neighbours, so that 8 current ones are a 1% event.
+    expect(nbrs?.details?.k).toBe(9);
+    expect(nbrs?.describe).toMatch(
+      /^\d+ of 500 current texts have at least 8 current texts among their 9 nearest/,
+    );
+    const clustered = nbrs?.details?.clustered as { id: string; text: string; currentNeighbours: string[] }[];
+    expect(clustered.length).toBe(nbrs?.value);
+    // Rows 450 .. 499 are the new texts: they lead the list, and chance clusters few others.
+    const planted = (id: string) => Number(id.split('-')[1]) >= 450;
+    expect(clustered.slice(0, 10).every((c) => planted(c.id) && NEW.some((w) => c.text.includes(w)))).toBe(
+      true,
+    );
+    expect(clustered.filter((c) => planted(c.id)).length).toBeGreaterThan(0.8 * clustered.length);
+    for (const c of clustered) expect(c.currentNeighbours.length).toBeGreaterThanOrEqual(8);
     // The most novel records are the new ones.
     const top = a.records.slice(0, 20);
     expect(top.filter((r) => NEW.some((w) => r.text?.includes(w))).length).toBeGreaterThanOrEqual(18);
@@ -103,6 +121,7 @@ describe('novelty checks', () => {
     const checks = report.findings.map((f) => f.check);
     for (const c of [
       'novelty.word_excess',
+      'novelty.text_neighbours',
       'novelty.token_tail',
       'novelty.embedding_rank',
       'embedding_drift.mmd_within_label',
