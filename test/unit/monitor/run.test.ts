@@ -144,6 +144,18 @@ describe('runMonitor', () => {
     expect(on.findings.some((f) => f.check === 'novelty.word_excess')).toBe(true);
   });
 
+  it('drops the text-neighbour test a model version switched off, and keeps the word test', async () => {
+    const current = makeWindow({ n: 120, seed: 9, idPrefix: 'cur' });
+    const off = resolveMonitorConfig({ checks: { 'novelty.text_neighbours': { enabled: false } } });
+    const r = await runMonitorConcurrently(runInput(current, { config: off }));
+    expect(r.findings.some((f) => f.check === 'novelty.text_neighbours')).toBe(false);
+    expect(r.findings.some((f) => f.check === 'novelty.word_excess')).toBe(true);
+    const on = await runMonitorConcurrently(runInput(current));
+    const f = on.findings.find((x) => x.check === 'novelty.text_neighbours');
+    expect(f?.pValue).toBeGreaterThan(0);
+    expect(f?.pValueAdjusted).toBeGreaterThanOrEqual(f?.pValue ?? 1);
+  });
+
   it('reports actual performance instead of the estimate when enough actuals arrived', () => {
     const current = makeWindow({ n: 100, seed: 8, idPrefix: 'cur' });
     const actuals = new Map([...current.id].map((id, i) => [id, current.label.get(i)]));
