@@ -104,6 +104,21 @@ describe('dashboard: new text (most novel texts, characteristic words, novelty c
     );
   });
 
+  it('lists the current texts that cluster among themselves, the new ones first, escaped', async () => {
+    const rows = await page.$$eval('#text-clusters table.clustered-texts tbody tr', (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as HTMLElement).textContent ?? '')),
+    );
+    const finding = report.findings.find((f) => f.check === 'novelty.text_neighbours');
+    const clustered = finding?.details?.clustered as { text: string }[];
+    expect(rows.length).toBe(Math.min(20, clustered.length));
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    expect(rows.slice(0, 10).every((r) => NEW.some((w) => r[3].includes(w)))).toBe(true);
+    const k = Number(finding?.details?.k);
+    for (const r of rows) expect(Number(r[1].split(' of ')[0])).toBeGreaterThanOrEqual(k - 1);
+    const summary = await page.$eval('#text-clusters p', (p) => (p as HTMLElement).textContent ?? '');
+    expect(summary).toContain(`${clustered.length} current texts have at least ${k - 1} current texts`);
+  });
+
   it('shows the characteristic words of each window with their counts', async () => {
     const words = await page.$$eval('#characteristic-words table.words-current tbody tr', (trs) =>
       trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as HTMLElement).textContent)),

@@ -129,7 +129,12 @@ ${header(report)}
 <h2>Findings</h2>
 <section class="card">${findingsTable(report.findings)}</section>
 <h2>New text</h2>
-${noveltySectionHtml(report.novelty, report.characteristicWords)}
+${noveltySectionHtml(
+  report.novelty,
+  report.characteristicWords,
+  20,
+  report.findings.find((f) => f.check === 'novelty.text_neighbours'),
+)}
 <h2>Trends over past runs</h2>
 <div id="trends" class="grid"></div>
 <h2>Distributions: reference against current</h2>

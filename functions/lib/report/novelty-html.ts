@@ -1,9 +1,11 @@
 /**
  * The report's "New text" section: how many current texts are unlike the reference in each space,
- * the most novel texts, and the characteristic words of each window with typical texts. Every user
+ * the most novel texts, the current texts that cluster among themselves, and the characteristic words
+ * of each window with typical texts. Every user
  * string goes through escapeHtml.
  */
 import type { CharacteristicWords, NoveltyReport } from '../monitor/novelty-types.ts';
+import type { Finding } from '../monitor/types.ts';
 import { escapeHtml } from './escape.ts';
 
 const num = (v: number | null | undefined, digits = 3) =>
@@ -53,17 +55,46 @@ function wordTable(side: 'current' | 'reference', w: CharacteristicWords): strin
 <h4>Typical ${side} texts</h4><ul class="samples examples-${side}">${examples || '<li class="muted">none</li>'}</ul>`;
 }
 
+/** What the text-neighbour finding keeps of each clustered current text (checks/novelty.ts). */
+interface ClusteredText {
+  id: string;
+  text: string | null;
+  currentNeighbours: string[];
+  similarity: number;
+}
+
+/** The text-neighbour test's clustered current texts: new texts that are each other's nearest. */
+function clusterCard(finding: Finding | undefined, max: number): string {
+  const clustered = finding?.details?.clustered as ClusteredText[] | undefined;
+  if (!finding || !clustered) return '';
+  const k = Number(finding.details?.k);
+  const expected = Number(finding.details?.expected);
+  const rows = clustered
+    .slice(0, max)
+    .map(
+      (c, i) =>
+        `<tr><td class="num">${i + 1}</td><td class="num">${c.currentNeighbours.length} of ${k}</td><td class="num">${num(c.similarity)}</td><td class="text">${c.text === null ? '<span class="muted">(text not stored)</span>' : escapeHtml(c.text)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section class="card" id="text-clusters"><h3>Current texts that cluster together</h3>
+<p class="muted"><b>${int(clustered.length)}</b> current texts have at least ${k - 1} current texts among their ${k} nearest by shared rare words (${num(expected)} expected by chance; p ${num(finding.pValue)}, adjusted ${num(finding.pValueAdjusted)}).</p>
+${rows === '' ? '<p class="muted">None.</p>' : `<table class="clustered-texts"><thead><tr><th class="num">#</th><th class="num">current neighbours</th><th class="num">similarity</th><th>text</th></tr></thead><tbody>${rows}</tbody></table>`}</section>`;
+}
+
 /** The section's HTML, or a note when the run had neither novelty nor texts. */
 export function noveltySectionHtml(
   novelty: NoveltyReport | undefined,
   words: CharacteristicWords | undefined,
   maxTexts = 20,
+  neighbours?: Finding,
 ): string {
   const parts: string[] = [];
   if (novelty) {
     parts.push(`<section class="card" id="novelty"><h3>Texts unlike the reference</h3>${spaceLines(novelty)}
 <h4>Most novel current texts</h4>${novelTable(novelty, maxTexts)}</section>`);
   }
+  const clusters = clusterCard(neighbours, maxTexts);
+  if (clusters) parts.push(clusters);
   if (words) {
     parts.push(`<section class="card" id="characteristic-words"><h3>Characteristic words</h3>
 <p class="muted">Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008) over ${int(words.currentTexts)} current and ${int(words.referenceTexts)} reference texts; z controls for frequency.</p>
