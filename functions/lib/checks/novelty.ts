@@ -463,6 +463,9 @@ export function noveltyReport(ctx: CheckContext): NoveltyReport | null {
   return { tailShare, fitSize, spaces, records };
 }
 
+/** Texts quoted in a finding's one-line description (and so in alerts) are cut to this length. */
+const QUOTED_TEXT_CHARS = 120;
+
 /** A text's single words in the word-excess encoding (its first half: words, then word pairs). */
 const wordsOf = (doc: Int32Array) => doc.subarray(0, (doc.length + 1) >> 1);
 
@@ -497,8 +500,9 @@ function textNeighboursDraft(ctx: CheckContext): DraftFinding {
     currentNeighbours: c.currentNeighbours.map((j) => input.curRecords[j].id),
     similarity: c.similarity,
   }));
+  // The alert quotes a few, shorter than the report keeps them.
   const shown = r.clustered
-    .map((c) => text(c.index))
+    .map((c) => cut(input.curRecords[c.index].text, QUOTED_TEXT_CHARS))
     .filter((t): t is string => t !== null)
     .slice(0, cfg.examples)
     .map((t) => JSON.stringify(t));

@@ -78,6 +78,9 @@ describe('novelty checks', () => {
     );
     expect(clustered.filter((c) => planted(c.id)).length).toBeGreaterThan(0.8 * clustered.length);
     for (const c of clustered) expect(c.currentNeighbours.length).toBeGreaterThanOrEqual(8);
+    // The description quotes the first three clustered texts (cut to 120 characters).
+    const quoted = [...(nbrs?.describe ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    expect(quoted).toEqual(clustered.slice(0, 3).map((c) => c.text));
     // The most novel records are the new ones.
     const top = a.records.slice(0, 20);
     expect(top.filter((r) => NEW.some((w) => r.text?.includes(w))).length).toBeGreaterThanOrEqual(18);
