@@ -306,9 +306,9 @@ function wordExcessInput(ctx: CheckContext): WordExcessInput {
   return input;
 }
 
-/** The model version switched the test off: its finding is dropped, so its permutations are not run. */
-const wordExcessDisabled = (ctx: CheckContext) =>
-  ctx.config.checks?.['novelty.word_excess']?.enabled === false;
+/** The model version switched a test off: its finding is dropped, so its permutations are not run. */
+const disabled = (ctx: CheckContext, check: string) => ctx.config.checks?.[check]?.enabled === false;
+const wordExcessDisabled = (ctx: CheckContext) => disabled(ctx, 'novelty.word_excess');
 
 const enoughTexts = (ctx: CheckContext, input: WordExcessInput) =>
   input.refDocs.length >= ctx.config.minDriftSampleSize &&
@@ -481,8 +481,7 @@ function textNeighboursDraft(ctx: CheckContext): DraftFinding {
     method: 'text_neighbour_permutation',
     maxVerdict: 'alert',
   });
-  if (ctx.config.checks?.['novelty.text_neighbours']?.enabled === false)
-    return insufficient({ ...base, referenceSize: 0, currentSize: 0 });
+  if (disabled(ctx, base.check)) return insufficient({ ...base, referenceSize: 0, currentSize: 0 });
   const input = wordExcessInput(ctx);
   const sizes = { referenceSize: input.refDocs.length, currentSize: input.curDocs.length };
   if (!enoughTexts(ctx, input)) return insufficient({ ...base, ...sizes });

@@ -34,15 +34,28 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
   return values;
 }
 
+/**
+ * Partial Fisher-Yates: after it, `values[0 .. k)` is a uniform draw of k of the values, in random
+ * order (k swaps, not n). Permutation tests draw their "current" window this way.
+ */
+export function partialShuffle<T extends { length: number; [i: number]: number }>(
+  rng: Rng,
+  values: T,
+  k: number,
+): T {
+  const n = values.length;
+  for (let i = 0; i < k; i++) {
+    const j = i + randomInt(rng, n - i);
+    const tmp = values[i];
+    values[i] = values[j];
+    values[j] = tmp;
+  }
+  return values;
+}
+
 /** `k` distinct indices from [0, n), in ascending order (partial Fisher-Yates). */
 export function sampleIndices(rng: Rng, n: number, k: number): Int32Array {
   const pool = new Int32Array(n);
   for (let i = 0; i < n; i++) pool[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + randomInt(rng, n - i);
-    const tmp = pool[i];
-    pool[i] = pool[j];
-    pool[j] = tmp;
-  }
-  return pool.slice(0, k).sort();
+  return partialShuffle(rng, pool, k).slice(0, k).sort();
 }

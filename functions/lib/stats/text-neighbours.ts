@@ -14,7 +14,7 @@
  * the word-excess and MMD tests.
  */
 import { StatsInputError } from './errors.ts';
-import { createRng, randomInt, shuffleInPlace } from './rng.ts';
+import { createRng, partialShuffle, shuffleInPlace } from './rng.ts';
 
 export interface TextNeighbourOptions {
   /**
@@ -228,12 +228,7 @@ export function textNeighbourTest(
   let b = 0;
   let stoppedEarly = false;
   while (b < permutations) {
-    for (let t = 0; t < m; t++) {
-      const j = t + randomInt(rng, total - t);
-      const x = order[t];
-      order[t] = order[j];
-      order[j] = x;
-    }
+    partialShuffle(rng, order, m);
     const s = statistic();
     b++;
     sum += s;

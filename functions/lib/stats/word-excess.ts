@@ -20,7 +20,7 @@
  */
 import { logBinomial } from './distributions.ts';
 import { StatsInputError } from './errors.ts';
-import { createRng, randomInt } from './rng.ts';
+import { createRng, partialShuffle } from './rng.ts';
 
 export interface WordExcessOptions {
   /** Largest z-scores summed. @default 20 */
@@ -279,14 +279,7 @@ export function wordExcessTest(
     .sort((a, b) => b.z - a.z || a.token - b.token)
     .slice(0, top);
   const rng = createRng(options.seed ?? 0);
-  const draw = () => {
-    for (let k = 0; k < m; k++) {
-      const j = k + randomInt(rng, docs.length - k);
-      const t = order[k];
-      order[k] = order[j];
-      order[j] = t;
-    }
-  };
+  const draw = () => partialShuffle(rng, order, m);
   // Standardising constants from permutations that the p-value does not count.
   const zs = new Float64Array(calibration);
   const es = new Float64Array(calibration);
