@@ -341,6 +341,16 @@ describe('the console in headless Chromium', () => {
           JSON.parse(await readFile(join(dir, 'dashboards/team-overview.json'), 'utf8')).widgets[1].w,
       )
       .toBe(12);
+    // Apply saves, then draws the page anew: the data-rendered mark seen above may be the old page's.
+    // Wait for the new grid to show the applied width and its charts, so the next test finds it.
+    await page.waitForFunction(
+      (n) =>
+        document.body.getAttribute('data-rendered') === 'true' &&
+        document.querySelectorAll('.grid-stack-item').length === n &&
+        document.querySelector('.grid-stack-item[gs-w="12"]') !== null &&
+        document.querySelectorAll('.grid-stack-item canvas').length >= 2,
+      code.widgets.length,
+    );
   });
 
   it('resizes a widget and removes another, and the stored dashboard follows', async () => {
@@ -350,6 +360,7 @@ describe('the console in headless Chromium', () => {
       };
     const metric = page.locator('.grid-stack-item[data-kind="metric"]');
     const before = (await stored()).widgets.find((w) => w.kind === 'metric');
+    await metric.waitFor({ state: 'visible' });
     const box = await metric.boundingBox();
     if (!box || !before) throw new Error('no metric widget');
     // The corner handle shows on hover; drag it two rows down.
