@@ -334,15 +334,14 @@ describe('the console in headless Chromium', () => {
     code.widgets[1].x = 0;
     await page.fill('#dashboard-code', JSON.stringify(code, null, 2));
     await page.click('#apply-code');
-    await page.waitForSelector('body[data-rendered="true"][data-page="dashboard"]');
     await expect
       .poll(
         async () =>
           JSON.parse(await readFile(join(dir, 'dashboards/team-overview.json'), 'utf8')).widgets[1].w,
       )
       .toBe(12);
-    // Apply saves, then draws the page anew: the data-rendered mark seen above may be the old page's.
-    // Wait for the new grid to show the applied width and its charts, so the next test finds it.
+    // Apply saves, then draws the page anew (the old page keeps its data-rendered mark until then):
+    // wait for the new grid to show the applied width and its charts, so the next test finds it.
     await page.waitForFunction(
       (n) =>
         document.body.getAttribute('data-rendered') === 'true' &&
