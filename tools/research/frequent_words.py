@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from admixture_limits import bag, draw, sst_sentences, uci  # noqa: E402
-from text_neighbours import tfidf  # noqa: E402
+from text_neighbours import neighbour_graph  # noqa: E402
 
 K = 5
 LOWS = (0.003, 0.01, 0.03)
@@ -37,11 +37,8 @@ KINDS = ('top10', 'top30', 'sq+')
 
 
 def prepare(texts, is_cur, rng):
-    x = tfidf(texts)
-    n = x.shape[0]
-    s = (x @ x.T).toarray() + rng.random((n, n)) * 1e-9  # ties by a random rank, never by window
-    np.fill_diagonal(s, -np.inf)
-    out = {'nb': np.argpartition(-s, K, axis=1)[:, :K]}
+    out = {'nb': neighbour_graph(texts, rng, K)}
+    n = len(texts)
     xb = bag(texts)
     t = np.asarray(xb.sum(0)).ravel()
     p = is_cur.mean()

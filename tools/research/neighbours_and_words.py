@@ -29,18 +29,15 @@ from scipy.stats import hypergeom
 
 sys.path.insert(0, str(Path(__file__).parent))
 from admixture_limits import bag, draw, sst_sentences, uci  # noqa: E402
-from text_neighbours import tfidf  # noqa: E402
+from text_neighbours import neighbour_graph  # noqa: E402
 
 K = 5
 NAMES = ['k5', 'exact5', 'exact1', 'max z', 'sum z', 'fisher rank', 'min rank']
 
 
 def prepare(texts, is_cur, rng):
-    x = tfidf(texts)
-    n = x.shape[0]
-    s = (x @ x.T).toarray() + rng.random((n, n)) * 1e-9  # ties by a random rank, never by window
-    np.fill_diagonal(s, -np.inf)
-    nb = np.argpartition(-s, K, axis=1)[:, :K]
+    nb = neighbour_graph(texts, rng, K)
+    n = len(texts)
     xb = bag(texts)
     t = np.asarray(xb.sum(0)).ravel()
     keep = t >= 3

@@ -47,6 +47,15 @@ def tfidf(texts):
     return sp.diags(1 / nrm) @ x
 
 
+def neighbour_graph(texts, rng, k=K):
+    """Each text's k nearest texts by tfidf cosine (ties by a random rank, never by window); k unordered."""
+    x = tfidf(texts)
+    n = x.shape[0]
+    s = (x @ x.T).toarray() + rng.random((n, n)) * 1e-9
+    np.fill_diagonal(s, -np.inf)
+    return np.argpartition(-s, k, axis=1)[:, :k]
+
+
 def p_values(texts, is_cur, rng, perms):
     x = tfidf(texts)
     s = (x @ x.T).toarray()
