@@ -60,8 +60,8 @@ const SMALL_REFERENCE_SIZE = 872;
  * other's nearest texts) moved them from 0 to 1 of 10 and the 10% cells against 872 reference texts
  * from 3 to 9–10 of 10; at 5% its p-values reach 2e-4 in a third of the draws, not yet the ~8e-4 an
  * alert needs after BH in most. Joining it with the word test in one permutation test, a reference of
- * 5,000, or stemmed words reach p <= 0.001 in 10–30% of research draws, the joined test included on
- * 20 fresh draws (rounds 6 and 7, tools/research/neighbours_and_words.py); the common words of the
+ * 5,000, or stemmed words reach p <= 0.001 in 10–40% of research draws (4 of 10 at best in round 6,
+ * 6 of 20 on round 7's fresh draws; tools/research/neighbours_and_words.py); the common words of the
  * new texts (their function-word profile) carry no signal at all (round 7,
  * tools/research/frequent_words.py).
  */
